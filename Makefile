@@ -1,0 +1,39 @@
+# Meridian — every target installs what it needs first, so a fresh Debian machine needs only `make`.
+SWIFT ?= swift
+ZONES ?= zones
+LISTEN ?= 127.0.0.1:5353
+# Debian packages the build, the tests and the benchmarks use.
+APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd
+BIN := .build/debug/meridian
+
+.PHONY: deps build serve check test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		systemctl disable --now nsd >/dev/null 2>&1 || true; \
+	fi
+
+build: deps
+	$(SWIFT) build --product meridian
+
+## Serve zones/ on 127.0.0.1:5353 (UDP and TCP). Try: dig @127.0.0.1 -p 5353 www.example.com
+serve: build
+	$(BIN) serve --zones $(ZONES) --listen $(LISTEN) --identity $$(hostname) --allow-transfer 127.0.0.1
+
+check: build
+	$(BIN) check --zones $(ZONES)
+
+## Unit, in-process and end-to-end tests (the end-to-end ones run the built binary with dig and NSD).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	scripts/bench/dns.sh
+
+clean:
+	rm -rf .build

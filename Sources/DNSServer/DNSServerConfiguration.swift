@@ -1,0 +1,40 @@
+import NIOCore
+
+/// How the DNS server listens. Answer content is `QueryEngineConfiguration`'s business.
+public struct DNSServerConfiguration: Sendable {
+    public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `127.0.0.1:5353`, `[::1]:5353`.
+        public init?(_ text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self.init(host: host, port: port)
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    public var listen: [ListenAddress]
+    /// Event loops; each gets its own UDP socket on every address (SO_REUSEPORT).
+    public var threads: Int
+    /// RFC 7766 §6.2.3: close a TCP connection idle this long.
+    public var tcpIdleTimeout: TimeAmount
+    /// Concurrent TCP connections across all addresses; more are closed at accept.
+    public var tcpMaxConnections: Int
+
+    public init(listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpMaxConnections: Int = 1000) {
+        self.listen = listen
+        self.threads = threads
+        self.tcpIdleTimeout = tcpIdleTimeout
+        self.tcpMaxConnections = tcpMaxConnections
+    }
+}

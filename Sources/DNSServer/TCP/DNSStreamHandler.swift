@@ -1,0 +1,110 @@
+import Logging
+import NIOCore
+import QueryEngine
+
+/// Answers DNS messages on one TCP connection (RFC 7766): queries may be pipelined and are
+/// answered in order; a zone transfer streams its messages as the socket takes them; the
+/// connection closes after `idleTimeout` without a query (§6.2.3).
+final class DNSStreamHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
+
+    private let store: SnapshotStore
+    private let metrics: DNSMetrics
+    private let logger: Logger
+    private var client = ClientContext(address: nil, transport: .tcp)
+    /// A transfer in progress and the snapshot it reads from (kept even if a reload happens).
+    private var transfer: (ZoneTransfer, ServingSnapshot)?
+    private var pending: [ByteBuffer] = []
+
+    init(store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        client.address = context.channel.remoteAddress?.networkAddress
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        // Queries that arrive during a transfer wait for it to finish, keeping answers in order.
+        guard transfer == nil else { pending.append(message); return }
+        answer(message, context: context)
+    }
+
+    private func answer(_ message: ByteBuffer, context: ChannelHandlerContext) {
+        let started = NIODeadline.now()
+        let snapshot = store.snapshot
+        var response = context.channel.allocator.buffer(capacity: 512)
+        var outcome = QueryOutcome.drop
+        response.writeInteger(UInt16(0))
+        _ = message.withUnsafeReadableBytes { packet in
+            response.writeWithUnsafeMutableBytes(minimumWritableBytes: 65535) { out in
+                outcome = QueryProcessor.respond(to: packet, from: client, snapshot: snapshot, into: out)
+                if case .respond(let length, _, _) = outcome { return length }
+                return 0
+            }
+        }
+        metrics.record(outcome, transport: .tcp, nanoseconds: (NIODeadline.now() - started).nanoseconds)
+        switch outcome {
+        case .drop:
+            return
+        case .respond(let length, _, _):
+            response.setInteger(UInt16(length), at: response.readerIndex)
+            context.write(wrapOutboundOut(response), promise: nil)
+        case .transfer(let zoneTransfer):
+            logger.info("AXFR started", metadata: ["zone": "\(snapshot.index.zones[Int(zoneTransfer.zone)].origin)", "client": "\(client.address.map(String.init(describing:)) ?? "?")"])
+            transfer = (zoneTransfer, snapshot)
+            continueTransfer(context: context)
+        }
+    }
+
+    /// Writes transfer messages while the socket is writable; resumes on writability.
+    private func continueTransfer(context: ChannelHandlerContext) {
+        while let (current, snapshot) = transfer, context.channel.isWritable {
+            var buffer = context.channel.allocator.buffer(capacity: 16_386)
+            buffer.writeInteger(UInt16(0))
+            var state = current
+            let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 65535) { out in
+                state.nextMessage(index: snapshot.index, into: out)
+            }
+            transfer = state.finished ? nil : (state, snapshot)
+            if length > 0 {
+                buffer.setInteger(UInt16(length), at: buffer.readerIndex)
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            }
+        }
+        if transfer == nil {
+            while transfer == nil, !pending.isEmpty { answer(pending.removeFirst(), context: context) }
+            context.flush()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, transfer != nil { continueTransfer(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, transfer == nil {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        metrics.errors.increment()
+        logger.debug("TCP connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}

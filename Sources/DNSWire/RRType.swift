@@ -1,0 +1,50 @@
+/// A resource record TYPE (RFC 1035 §3.2.2). The code set is open: unknown values round-trip
+/// and print in the RFC 3597 `TYPEnnn` form.
+public struct RRType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt16) { self.rawValue = rawValue }
+
+    public static let a = RRType(1)
+    public static let ns = RRType(2)
+    public static let cname = RRType(5)
+    public static let soa = RRType(6)
+    public static let ptr = RRType(12)
+    public static let hinfo = RRType(13)
+    public static let mx = RRType(15)
+    public static let txt = RRType(16)
+    public static let aaaa = RRType(28)
+    public static let srv = RRType(33)
+    public static let naptr = RRType(35)
+    public static let dname = RRType(39)
+    public static let opt = RRType(41)
+    public static let ds = RRType(43)
+    public static let rrsig = RRType(46)
+    public static let nsec = RRType(47)
+    public static let dnskey = RRType(48)
+    public static let svcb = RRType(64)
+    public static let https = RRType(65)
+    public static let caa = RRType(257)
+    public static let ixfr = RRType(251)
+    public static let axfr = RRType(252)
+    public static let any = RRType(255)
+
+    static let mnemonics: [UInt16: String] = [
+        1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT",
+        28: "AAAA", 33: "SRV", 35: "NAPTR", 39: "DNAME", 41: "OPT", 43: "DS", 46: "RRSIG",
+        47: "NSEC", 48: "DNSKEY", 64: "SVCB", 65: "HTTPS", 251: "IXFR", 252: "AXFR", 255: "ANY", 257: "CAA",
+    ]
+
+    public var description: String { Self.mnemonics[rawValue] ?? "TYPE\(rawValue)" }
+
+    /// RFC 3597 §4: only the RFC 1035 types may have names in their RDATA compressed.
+    public var hasCompressibleRDataNames: Bool {
+        switch self {
+        case .ns, .cname, .soa, .ptr, .mx, RRType(3), RRType(4), RRType(7), RRType(8), RRType(9), RRType(14): true
+        default: false
+        }
+    }
+
+    /// Query-only types (RFC 1035 §3.2.3, RFC 6895 §3.1) that can never be stored in a zone.
+    public var isMetaType: Bool { (128...255).contains(rawValue) || self == .opt }
+}

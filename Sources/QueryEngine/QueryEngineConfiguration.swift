@@ -1,0 +1,23 @@
+import DNSWire
+
+/// Answer-shaping settings that do not come from zone files.
+public struct QueryEngineConfiguration: Sendable {
+    /// Upper bound on UDP responses whatever the client advertises (RFC 6891 §6.2.5; 1232 is the
+    /// DNS Flag Day 2020 value that avoids IP fragmentation).
+    public var maxUDPPayload: UInt16
+    /// RFC 5001 NSID payload, returned when a client asks for it.
+    public var nsid: [UInt8]?
+    /// CHAOS TXT answers (`id.server`/`hostname.bind` share `identity`); nil means REFUSED.
+    public var identity: String?
+    public var version: String?
+    /// Clients allowed to AXFR (RFC 5936 §6: closed by default).
+    public var allowTransfer: [NetworkPrefix]
+
+    public init(maxUDPPayload: UInt16 = 1232, nsid: [UInt8]? = nil, identity: String? = nil, version: String? = nil, allowTransfer: [NetworkPrefix] = []) {
+        self.maxUDPPayload = maxUDPPayload
+        self.nsid = nsid
+        self.identity = identity
+        self.version = version
+        self.allowTransfer = allowTransfer
+    }
+}

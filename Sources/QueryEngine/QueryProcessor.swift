@@ -1,0 +1,100 @@
+import DNSWire
+import ZoneStore
+
+/// Query in, response out: the transport-agnostic core of the DNS server (NSD's `query_process`,
+/// Knot's `process_query`). Pure and synchronous; writes into memory the caller owns and reuses.
+public enum QueryProcessor {
+    /// UDP without EDNS: RFC 1035 §4.2.1.
+    public static let classicUDPSize = 512
+
+    public static func respond(
+        to packet: UnsafeRawBufferPointer, from client: ClientContext,
+        snapshot: ServingSnapshot, into buffer: UnsafeMutableRawBufferPointer
+    ) -> QueryOutcome {
+        let query: ParsedQuery
+        do {
+            query = try QueryParser.parse(packet)
+        } catch {
+            guard error.code == .malformed, let header = Header(packet) else { return .drop }
+            return formErr(header, into: buffer)
+        }
+        let configuration = snapshot.configuration
+        let limit: Int
+        if client.transport == .tcp {
+            limit = Int(UInt16.max)
+        } else if let edns = query.edns {
+            limit = Int(min(edns.udpPayloadSize, max(configuration.maxUDPPayload, UInt16(classicUDPSize))))
+        } else {
+            limit = classicUDPSize
+        }
+        var writer = ResponseWriter(buffer: buffer, limit: limit)
+        writer.header.id = query.header.id
+        writer.header.opcode = query.header.opcode
+        writer.header[.qr] = true
+        writer.header[.rd] = query.header[.rd]
+        writer.header[.cd] = query.header[.cd]
+
+        // The OPT record goes last but its room is kept from the start.
+        var optSize = 0
+        if let edns = query.edns {
+            optSize = ResponseWriter.optSize(nsid: nil, clientSubnet: edns.clientSubnet)
+            if edns.nsidRequested, let id = configuration.nsid { optSize += 4 + id.count }
+            writer.reserve(optSize)
+        }
+        guard writer.writeQuestion(from: packet, query: query) else {
+            return formErr(query.header, into: buffer)
+        }
+
+        var rcode = ResponseCode.noError
+        if let edns = query.edns, edns.version > 0 {
+            // RFC 6891 §6.1.3: unknown version → BADVERS, answering as version 0.
+            rcode = .badVers
+        } else if query.header.opcode != .query {
+            rcode = .notImp
+        } else {
+            switch query.qclass {
+            case .in, .any:
+                if query.qtype == .axfr || query.qtype == .ixfr {
+                    if let transfer = ZoneTransfer.start(query: query, packet: packet, client: client, snapshot: snapshot) {
+                        return .transfer(transfer)
+                    }
+                    rcode = .refused
+                } else {
+                    let qname = UnsafeRawBufferPointer(rebasing: packet[query.qnameRange])
+                    rcode = AnswerBuilder.answer(qname: qname, qtype: query.qtype, index: snapshot.index, writer: &writer)
+                }
+            case .chaos:
+                rcode = ChaosResponder.answer(query: query, packet: packet, configuration: configuration, writer: &writer)
+            default:
+                rcode = .refused
+            }
+        }
+
+        writer.header.rcodeLow = rcode.rawValue & 0xF
+        if let edns = query.edns {
+            writer.release(optSize)
+            var ecs = edns.clientSubnet
+            ecs?.scopePrefixLength = 0  // RFC 7871 §7.2.1: static data does not depend on the subnet.
+            let written: Bool = if edns.nsidRequested, let id = configuration.nsid {
+                id.withUnsafeBytes { bytes in
+                    writer.writeOPT(payloadSize: configuration.maxUDPPayload, extendedRcode: UInt8(rcode.rawValue >> 4), dnssecOK: edns.dnssecOK, nsid: bytes, clientSubnet: ecs)
+                }
+            } else {
+                writer.writeOPT(payloadSize: configuration.maxUDPPayload, extendedRcode: UInt8(rcode.rawValue >> 4), dnssecOK: edns.dnssecOK, nsid: nil, clientSubnet: ecs)
+            }
+            assert(written, "room for OPT was reserved")
+        }
+        return .respond(length: writer.finish(), rcode: rcode, qtype: query.qtype)
+    }
+
+    /// FORMERR: header only, ID and opcode echoed (RFC 1035 §4.1.1).
+    static func formErr(_ query: Header, into buffer: UnsafeMutableRawBufferPointer) -> QueryOutcome {
+        var header = Header(id: query.id)
+        header.opcode = query.opcode
+        header[.qr] = true
+        header[.rd] = query[.rd]
+        header.rcodeLow = ResponseCode.formErr.rawValue
+        header.write(to: buffer)
+        return .respond(length: Header.size, rcode: .formErr, qtype: RRType(0))
+    }
+}

@@ -1,0 +1,155 @@
+import DNSWire
+
+/// All served zones, compiled into flat arrays for lookup without allocation: one byte arena for
+/// names and RDATA, nodes/RRsets/records as plain structs, and an open-addressing hash table from
+/// canonical owner name to node. Immutable once built; a reload builds a new one.
+// @unchecked: every stored property is immutable after init; the arena is written once there.
+public final class ZoneIndex: @unchecked Sendable {
+    public let zones: [IndexedZone]
+    public let nodes: [IndexedNode]
+    public let rrsets: [IndexedRRSet]
+    public let records: [IndexedRecord]
+    /// Owner names (lowercase wire) and RDATA, addressed by offset.
+    public let arena: UnsafeRawBufferPointer
+    private let table: [Int32]
+    private let tableMask: Int
+
+    init(zones: [IndexedZone], nodes: [IndexedNode], rrsets: [IndexedRRSet], records: [IndexedRecord], arena: [UInt8]) {
+        self.zones = zones
+        self.nodes = nodes
+        self.rrsets = rrsets
+        self.records = records
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(arena.count, 1), alignment: 8)
+        storage.copyBytes(from: arena)
+        self.arena = UnsafeRawBufferPointer(storage)
+
+        var size = 16
+        while size < nodes.count * 2 { size <<= 1 }
+        var table = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for index in nodes.indices {
+            let node = nodes[index]
+            let name = UnsafeRawBufferPointer(rebasing: self.arena[Int(node.nameOffset)..<(Int(node.nameOffset) + Int(node.nameLength))])
+            var slot = Int(truncatingIfNeeded: Self.hash(name, from: 0)) & mask
+            while table[slot] >= 0, !Self.equal(name, from: 0, self.arena, at: Int(nodes[Int(table[slot])].nameOffset)) {
+                slot = (slot + 1) & mask
+            }
+            // A name that is both a cut in a parent zone and the apex of a served child zone
+            // resolves to the child: the server is authoritative there.
+            if table[slot] < 0 || node.isApex { table[slot] = Int32(index) }
+        }
+        self.table = table
+        self.tableMask = mask
+    }
+
+    deinit { UnsafeMutableRawBufferPointer(mutating: arena).deallocate() }
+
+    public var isEmpty: Bool { zones.isEmpty }
+
+    // MARK: - Name table
+
+    /// FNV-1a over the ASCII-lowercased name bytes from `start` to the root label.
+    @inline(__always)
+    static func hash(_ name: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = start
+        while true {
+            let len = Int(name[i])
+            h = (h ^ UInt64(len)) &* 0x100_0000_01b3
+            if len == 0 { return h }
+            for k in (i + 1)...(i + len) { h = (h ^ UInt64(asciiLowercase(name[k]))) &* 0x100_0000_01b3 }
+            i += 1 + len
+        }
+    }
+
+    /// Compares `name[start...]` (any case) with a lowercase name in `arena` at `offset`.
+    @inline(__always)
+    static func equal(_ name: UnsafeRawBufferPointer, from start: Int, _ arena: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var i = start, j = offset
+        while true {
+            let len = Int(name[i])
+            guard Int(arena[j]) == len else { return false }
+            if len == 0 { return true }
+            for k in 1...len where asciiLowercase(name[i + k]) != arena[j + k] { return false }
+            i += 1 + len
+            j += 1 + len
+        }
+    }
+
+    /// The node owning exactly `name[start...]`, or -1.
+    public func node(named name: UnsafeRawBufferPointer, from start: Int = 0) -> Int32 {
+        var slot = Int(truncatingIfNeeded: Self.hash(name, from: start)) & tableMask
+        while true {
+            let index = table[slot]
+            if index < 0 { return -1 }
+            if Self.equal(name, from: start, arena, at: Int(nodes[Int(index)].nameOffset)) { return index }
+            slot = (slot + 1) & tableMask
+        }
+    }
+
+    // MARK: - Accessors
+
+    public func name(of node: Int32) -> UnsafeRawBufferPointer {
+        let n = nodes[Int(node)]
+        return UnsafeRawBufferPointer(rebasing: arena[Int(n.nameOffset)..<(Int(n.nameOffset) + Int(n.nameLength))])
+    }
+
+    public func rdata(of record: IndexedRecord) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: arena[Int(record.rdataOffset)..<(Int(record.rdataOffset) + Int(record.rdataLength))])
+    }
+
+    /// The RRset of `type` at `node`, or -1.
+    @inline(__always)
+    public func rrset(at node: Int32, type: RRType) -> Int32 {
+        let n = nodes[Int(node)]
+        var i = n.rrsetStart
+        let end = n.rrsetStart + n.rrsetCount
+        while i < end {
+            if rrsets[Int(i)].type == type { return i }
+            i += 1
+        }
+        return -1
+    }
+}
+
+/// A zone inside a `ZoneIndex`.
+public struct IndexedZone: Sendable {
+    public var origin: DNSName
+    public var file: String
+    public var apex: Int32
+    public var soa: Int32
+    /// Nodes of this zone, in canonical order.
+    public var nodeRange: Range<Int32>
+    /// RFC 2308 §5: min(SOA TTL, SOA MINIMUM), the TTL of the SOA in negative answers.
+    public var negativeTTL: UInt32
+    public var serial: UInt32
+    public var recordCount: Int
+}
+
+/// An owner name, possibly an empty non-terminal (no RRsets).
+public struct IndexedNode: Sendable {
+    public var nameOffset: Int32
+    public var nameLength: UInt16
+    public var zone: Int32
+    public var rrsetStart: Int32
+    public var rrsetCount: Int32
+    /// `*.<this name>` in the same zone, or -1.
+    public var wildcard: Int32
+    public var isApex: Bool
+    /// Has NS and is not the apex: a zone cut (RFC 1034 §4.2.1).
+    public var isDelegation: Bool
+}
+
+public struct IndexedRRSet: Sendable {
+    public var type: RRType
+    public var ttl: UInt32
+    public var recordStart: Int32
+    public var recordCount: Int32
+}
+
+public struct IndexedRecord: Sendable {
+    public var rdataOffset: Int32
+    public var rdataLength: UInt16
+    public var names: RDataNames
+    public var additionalName: Int16
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import DNSServer
+import DNSWire
+import Foundation
+import Logging
+import NIOCore
+import QueryEngine
+import ServiceLifecycle
+import ZoneStore
+
+/// `meridian serve`: the authoritative DNS server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the zones over UDP and TCP.")
+
+    @Option(help: "Folder of *.zone files (origin = file name without .zone unless the file sets $ORIGIN).")
+    var zones: String = "zones"
+
+    @Option(help: ArgumentHelp("Address to listen on, UDP and TCP (repeatable; port 0 picks a free port).", valueName: "host:port"))
+    var listen: [String] = ["127.0.0.1:5353"]
+
+    @Option(help: "Event loops (each with its own UDP socket per address). Default: one per core.")
+    var threads: Int = System.coreCount
+
+    @Option(help: "Largest UDP response, whatever the client advertises (RFC 6891).")
+    var maxUDPSize: UInt16 = 1232
+
+    @Option(help: "Answer for CHAOS TXT id.server and hostname.bind (unset: REFUSED).")
+    var identity: String?
+
+    @Option(help: "Answer for CHAOS TXT version.bind and version.server (unset: REFUSED).")
+    var versionString: String?
+
+    @Option(help: "NSID (RFC 5001) returned to clients that ask; text, or hex with a 0x prefix.")
+    var nsid: String?
+
+    @Option(help: ArgumentHelp("Client network allowed to AXFR (repeatable; default: none).", valueName: "cidr"))
+    var allowTransfer: [String] = []
+
+    @Option(help: "Seconds before an idle TCP connection is closed (RFC 7766 §6.2.3).")
+    var tcpIdleTimeout: Int = 10
+
+    @Option(help: "Concurrent TCP connections allowed.")
+    var tcpMaxConnections: Int = 1000
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        for text in listen where DNSServerConfiguration.ListenAddress(text) == nil {
+            throw ValidationError("--listen \(text): expected host:port, e.g. 127.0.0.1:5353 or [::1]:5353")
+        }
+        for text in allowTransfer where NetworkPrefix(text) == nil {
+            throw ValidationError("--allow-transfer \(text): expected an address or CIDR network, e.g. 127.0.0.1 or 10.0.0.0/8")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "meridian")
+
+        let engine = QueryEngineConfiguration(
+            maxUDPPayload: maxUDPSize, nsid: nsid.map(Self.nsidBytes), identity: identity, version: versionString,
+            allowTransfer: allowTransfer.compactMap(NetworkPrefix.init)
+        )
+        let loader = ZoneDirectoryLoader(directory: zones)
+        let report = loader.load()
+        if let unreadable = report.failures[zones] {
+            throw ValidationError(unreadable.map(\.description).joined(separator: "\n"))
+        }
+        ZoneReloader.log(report, logger: logger)
+        let store = SnapshotStore(ZoneReloader.snapshot(from: report, configuration: engine, generation: 1))
+        let metrics = DNSMetrics()
+        let server = DNSServer(
+            configuration: DNSServerConfiguration(
+                listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
+                tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpMaxConnections: tcpMaxConnections
+            ),
+            store: store, metrics: metrics, logger: logger
+        )
+        let reloader = ZoneReloader(loader: loader, store: store, metrics: metrics, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: server), .init(service: reloader)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        // One line per address on stdout once bound, for scripts and tests that start on port 0.
+        Task {
+            for address in await server.boundAddresses() where address.protocol == .inet || address.protocol == .inet6 {
+                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
+                FileHandle.standardOutput.write(Data("listening \(host):\(address.port ?? 0)\n".utf8))
+            }
+        }
+        try await group.run()
+    }
+
+    static func nsidBytes(_ text: String) -> [UInt8] {
+        guard text.hasPrefix("0x"), text.count % 2 == 0 else { return Array(text.utf8) }
+        var bytes: [UInt8] = []
+        var digits = text.dropFirst(2)
+        while !digits.isEmpty {
+            guard let byte = UInt8(digits.prefix(2), radix: 16) else { return Array(text.utf8) }
+            bytes.append(byte)
+            digits = digits.dropFirst(2)
+        }
+        return bytes
+    }
+}

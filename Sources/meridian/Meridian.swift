@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `meridian`: the global DNS load balancer's one binary.
+@main
+struct Meridian: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meridian",
+        abstract: "Meridian: an authoritative DNS server and global load balancer.",
+        subcommands: [ServeCommand.self, CheckCommand.self]
+    )
+}
