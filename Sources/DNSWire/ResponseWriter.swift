@@ -61,9 +61,22 @@ public struct ResponseWriter: ~Copyable {
 
     /// Writes one resource record. `rdata` is uncompressed wire data; when the type allows it
     /// (RFC 3597 §4), the names at `nameOffsets` inside it are compressed.
+    /// All or nothing: a record that does not fit leaves the message as it was.
     public mutating func writeRecord(
         owner: UnsafeRawBufferPointer, type: RRType, class rrClass: RRClass = .in, ttl: UInt32,
         rdata: UnsafeRawBufferPointer, nameOffsets: RDataNames = .none, section: Section
+    ) -> Bool {
+        let start = mark()
+        if appendRecord(owner: owner, type: type, class: rrClass, ttl: ttl, rdata: rdata, nameOffsets: nameOffsets, section: section) {
+            return true
+        }
+        rollback(to: start)
+        return false
+    }
+
+    private mutating func appendRecord(
+        owner: UnsafeRawBufferPointer, type: RRType, class rrClass: RRClass, ttl: UInt32,
+        rdata: UnsafeRawBufferPointer, nameOffsets: RDataNames, section: Section
     ) -> Bool {
         guard writeName(owner), position + 10 <= limit else { return false }
         buffer.storeUInt16(type.rawValue, at: position)

@@ -10,6 +10,9 @@ enum AnswerBuilder {
 
     static func answer(qname: UnsafeRawBufferPointer, qtype: RRType, index: ZoneIndex, writer: inout ResponseWriter) -> ResponseCode {
         var name = qname
+        // Nodes answered from so far: a CNAME that leads back to one is a loop, cut there so
+        // that no RRset goes in twice (as Knot's `cname_chain_loop`).
+        var visited: InlineArray<9, Int32> = .init(repeating: -1)  // maxChain + 1
         for hop in 0...maxChain {
             switch index.lookup(name, dsAtCut: qtype == .ds) {
             case .notAuthoritative:
@@ -24,6 +27,8 @@ enum AnswerBuilder {
                 addAdditional(for: ns, index: index, writer: &writer, required: true)
                 return .noError
             case .exact(let zone, let node), .wildcard(let zone, let node):
+                for earlier in 0..<hop where visited[earlier] == node { return .noError }
+                visited[hop] = node
                 if hop == 0 { writer.header[.aa] = true }
                 if let target = answerNode(node, owner: name, qtype: qtype, zone: zone, index: index, writer: &writer) {
                     name = target

@@ -54,7 +54,7 @@ public struct ZoneFileLoader: Sendable {
 
     /// `$ORIGIN` given before the first record, which then names the zone instead of the file.
     static func leadingOrigin(in text: String) -> String? {
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in lines(of: text) {
             let line = raw.drop(while: { $0 == " " || $0 == "\t" })
             if line.isEmpty || line.hasPrefix(";") || line.hasPrefix("$TTL") { continue }
             guard line.hasPrefix("$ORIGIN") else { return nil }
@@ -65,7 +65,7 @@ public struct ZoneFileLoader: Sendable {
     }
 
     private func readText(_ text: String, file: String, firstLine: Int, depth: Int, session: inout ParseSession) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Self.lines(of: text)
         var segmentStart = 0
         var parenDepth = 0
         for (index, line) in lines.enumerated() {
@@ -114,29 +114,44 @@ public struct ZoneFileLoader: Sendable {
     /// Feeds one piece of zone text to ldns, one record at a time.
     private func parse(_ text: String, file: String, firstLine: Int, session: inout ParseSession) {
         guard !text.allSatisfy({ $0.isWhitespace }) else { return }
+        // Exactly one newline at the end: ldns counts a blank line after a failing last record
+        // against that record's line number.
         var bytes = Array(text.utf8)
+        while bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
         bytes.append(UInt8(ascii: "\n"))
+        // ldns's line counter runs ahead past blank and comment lines after a record, so the
+        // line reported is computed here: the first line with content at or after the position
+        // ldns started reading from.
+        let text = bytes
         bytes.withUnsafeMutableBytes { raw in
             guard let fp = fmemopen(raw.baseAddress, raw.count, "r") else {
                 session.fail(ZoneError(.unreadable, file: file, line: firstLine, "cannot open text for parsing"))
                 return
             }
             defer { fclose(fp) }
-            var lineNumber = Int32(firstLine - 1)
+            var ldnsLine: Int32 = 0
+            var counter = LineCounter(text: text, firstLine: firstLine)
             while feof(fp) == 0, session.errors.count < Self.maxErrors {
+                let line = counter.lineOfContent(from: ftell(fp))
                 var rr: UnsafeMutablePointer<ldns_rr>?
-                let status = ldns_rr_new_frm_fp_l(&rr, fp, &session.defaultTTL, &session.origin, &session.previous, &lineNumber)
+                let status = ldns_rr_new_frm_fp_l(&rr, fp, &session.defaultTTL, &session.origin, &session.previous, &ldnsLine)
                 if status == LDNS_STATUS_OK, let rr {
                     defer { ldns_rr_free(rr) }
-                    session.records.append(Self.record(from: rr, file: file, line: Int(lineNumber)))
+                    session.records.append(Self.record(from: rr, file: file, line: line))
                 } else if status == LDNS_STATUS_SYNTAX_EMPTY || status == LDNS_STATUS_SYNTAX_TTL || status == LDNS_STATUS_SYNTAX_ORIGIN {
                     continue
                 } else {
                     let message = ldns_get_errorstr_by_id(status).map { String(cString: $0) } ?? "syntax error"
-                    session.fail(ZoneError(.syntax, file: file, line: Int(lineNumber), message.prefix(1).lowercased() + message.dropFirst()))
+                    session.fail(ZoneError(.syntax, file: file, line: line, message.prefix(1).lowercased() + message.dropFirst()))
                 }
             }
         }
+    }
+
+    /// Lines as ldns counts them. A CRLF pair is one `Character` in Swift, so splitting at
+    /// `"\n"` alone would leave a CRLF file in one piece (and its `$INCLUDE`s unseen).
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     static func parenBalance(_ line: Substring) -> Int {
@@ -186,6 +201,35 @@ public struct ZoneLoadFailure: Error, Sendable, CustomStringConvertible {
     public var errors: [ZoneError]
     public init(_ errors: [ZoneError]) { self.errors = errors }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Maps byte offsets in a piece of zone text to 1-based line numbers of its file.
+private struct LineCounter {
+    let text: [UInt8]
+    var offset = 0
+    var line: Int
+
+    init(text: [UInt8], firstLine: Int) {
+        self.text = text
+        self.line = firstLine
+    }
+
+    /// Line of the first byte at or after `position` that is not blank space or a comment.
+    mutating func lineOfContent(from position: Int) -> Int {
+        while offset < min(position, text.count) {
+            if text[offset] == UInt8(ascii: "\n") { line += 1 }
+            offset += 1
+        }
+        var i = offset, l = line, inComment = false
+        while i < text.count {
+            let c = text[i]
+            if c == UInt8(ascii: "\n") { l += 1; inComment = false }
+            else if c == UInt8(ascii: ";") { inComment = true }
+            else if !inComment, c != UInt8(ascii: " "), c != UInt8(ascii: "\t"), c != UInt8(ascii: "\r") { return l }
+            i += 1
+        }
+        return l
+    }
 }
 
 /// ldns parser state carried across pieces and included files.

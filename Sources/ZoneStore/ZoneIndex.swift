@@ -34,9 +34,12 @@ public final class ZoneIndex: @unchecked Sendable {
             while table[slot] >= 0, !Self.equal(name, from: 0, self.arena, at: Int(nodes[Int(table[slot])].nameOffset)) {
                 slot = (slot + 1) & mask
             }
-            // A name that is both a cut in a parent zone and the apex of a served child zone
-            // resolves to the child: the server is authoritative there.
-            if table[slot] < 0 || node.isApex { table[slot] = Int32(index) }
+            // A name in two served zones (a parent's cut or glue, and the child's apex or data)
+            // resolves to the deeper zone: the server is authoritative there, and `lookup` treats
+            // the parent's copy below the child apex as absent anyway.
+            if table[slot] < 0 || zones[Int(node.zone)].origin.wire.count > zones[Int(nodes[Int(table[slot])].zone)].origin.wire.count {
+                table[slot] = Int32(index)
+            }
         }
         self.table = table
         self.tableMask = mask

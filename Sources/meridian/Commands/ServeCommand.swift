@@ -90,9 +90,11 @@ struct ServeCommand: AsyncParsableCommand {
         )
         // One line per address on stdout once bound, for scripts and tests that start on port 0.
         Task {
-            for address in await server.boundAddresses() where address.protocol == .inet || address.protocol == .inet6 {
+            var printed: Set<String> = []
+            for address in await server.boundAddresses() {
                 let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
-                FileHandle.standardOutput.write(Data("listening \(host):\(address.port ?? 0)\n".utf8))
+                let line = "listening \(host):\(address.port ?? 0)"
+                if printed.insert(line).inserted { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             }
         }
         try await group.run()

@@ -1,0 +1,170 @@
+import DNSWire
+import Foundation
+import Logging
+import NIOCore
+import QueryEngine
+import ServiceLifecycle
+import Testing
+import ZoneStore
+@testable import DNSServer
+
+/// The real server in-process on 127.0.0.1:0, driven through real sockets.
+@Suite(.serialized)
+struct LiveServerTests {
+    static let zones = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("zones").path
+
+    /// Runs `body` against a server in a ServiceGroup, then shuts it down gracefully.
+    static func withServer(idle: TimeAmount = .seconds(10), maxConnections: Int = 100, _ body: @Sendable (Int) async throws -> Void) async throws {
+        let report = ZoneDirectoryLoader(directory: zones).load()
+        #expect(report.failures.isEmpty)
+        let store = SnapshotStore(ServingSnapshot(sources: report.zones, configuration: QueryEngineConfiguration(), generation: 1))
+        let logger = Logger(label: "test")
+        let server = DNSServer(
+            configuration: DNSServerConfiguration(listen: [.init(host: "127.0.0.1", port: 0)], threads: 2, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections),
+            store: store, metrics: DNSMetrics(), logger: logger
+        )
+        let group = ServiceGroup(services: [server], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = await server.boundAddresses()[0].port!
+            do {
+                try await body(port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func answersPipelinedTCPQueriesInOrder() async throws {
+        try await Self.withServer { port in
+            let client = try LoopbackSocket(tcpPort: port)
+            var stream: [UInt8] = []
+            let names = ["www.example.com", "mail.example.com", "missing.example.com"]
+            for (i, name) in names.enumerated() {
+                let query = makeQuery(name, id: UInt16(100 + i))
+                stream += [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query
+            }
+            try client.send(stream)  // all three in one segment
+            for i in names.indices {
+                let length = try client.receive(exactly: 2)
+                let response = try client.receive(exactly: Int(length[0]) << 8 | Int(length[1]))
+                #expect(UInt16(response[0]) << 8 | UInt16(response[1]) == UInt16(100 + i))
+                #expect(response[3] & 0x0F == (i == 2 ? 3 : 0), "NOERROR, NOERROR, NXDOMAIN")
+            }
+        }
+    }
+
+    @Test func malformedDatagramsNeverStopTheServer() async throws {
+        try await Self.withServer { port in
+            let client = try LoopbackSocket(udpPort: port)
+            let good = makeQuery("www.example.com", id: 7)
+            var loop = good
+            loop.replaceSubrange(12..<(12 + 17), with: [0xC0, 0x0C])  // question name pointing at itself
+            loop.removeLast(15)
+            let garbage: [[UInt8]] = [
+                [], [1, 2, 3],
+                Array(good.prefix(14)),  // truncated question
+                loop,
+                good + [0, 0, 0],  // trailing bytes
+                [0x12, 0x34, 0x01, 0, 0, 2] + Array(good[6...]),  // QDCOUNT 2
+            ] + (0..<200).map { _ in (0..<Int.random(in: 12...80)).map { _ in UInt8.random(in: 0...255) } }
+            for packet in garbage { try client.send(packet) }
+            // Still answering, and answering correctly.
+            try client.send(good)
+            var answered = false
+            for _ in 0..<400 {
+                guard let response = try? client.receive(timeout: 2) else { break }
+                if response.count > 12, response[0] == 0, response[1] == 7 {
+                    #expect(response[3] & 0x0F == 0)
+                    answered = true
+                    break
+                }
+            }
+            #expect(answered)
+        }
+    }
+
+    @Test func closesIdleTCPConnections() async throws {
+        try await Self.withServer(idle: .milliseconds(300)) { port in
+            let client = try LoopbackSocket(tcpPort: port)
+            let started = Date()
+            #expect(try client.receive(timeout: 5).isEmpty, "EOF from the server")
+            #expect(Date().timeIntervalSince(started) < 3)
+        }
+    }
+
+    @Test func capsConcurrentTCPConnections() async throws {
+        try await Self.withServer(maxConnections: 2) { port in
+            let a = try LoopbackSocket(tcpPort: port)
+            let b = try LoopbackSocket(tcpPort: port)
+            for client in [a, b] {
+                let query = makeQuery("www.example.com", id: 1)
+                try client.send([0, UInt8(query.count)] + query)
+                #expect(try client.receive(exactly: 2).count == 2)
+            }
+            let c = try LoopbackSocket(tcpPort: port)
+            #expect(try c.receive(timeout: 5).isEmpty, "third connection closed at accept")
+        }
+    }
+}
+
+/// A query for `name` IN A, RD set.
+func makeQuery(_ name: String, id: UInt16, type: UInt16 = 1) -> [UInt8] {
+    var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
+    bytes += try! DNSName(name).wire
+    bytes += [UInt8(type >> 8), UInt8(type & 0xFF), 0, 1]
+    return bytes
+}
+
+/// A blocking loopback socket with timeouts, the plainest possible client.
+final class LoopbackSocket {
+    let fd: Int32
+
+    init(tcpPort port: Int) throws { fd = try Self.connect(type: Int32(SOCK_STREAM.rawValue), port: port) }
+    init(udpPort port: Int) throws { fd = try Self.connect(type: Int32(SOCK_DGRAM.rawValue), port: port) }
+    deinit { close(fd) }
+
+    static func connect(type: Int32, port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, type, 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { close(fd); throw SocketError(message: "connect failed: \(errno)") }
+        return fd
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        guard n == bytes.count else { throw SocketError(message: "send failed: \(errno)") }
+    }
+
+    /// One read (a datagram, or what a stream has); empty on EOF.
+    func receive(timeout: TimeInterval = 5) throws -> [UInt8] {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, Int32(timeout * 1000)) > 0 else { throw SocketError(message: "timeout") }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n >= 0 else { throw SocketError(message: "recv failed: \(errno)") }
+        return Array(buffer.prefix(n))
+    }
+
+    func receive(exactly count: Int, timeout: TimeInterval = 5) throws -> [UInt8] {
+        var out: [UInt8] = []
+        while out.count < count {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, Int32(timeout * 1000)) > 0 else { throw SocketError(message: "timeout") }
+            var buffer = [UInt8](repeating: 0, count: count - out.count)
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw SocketError(message: "EOF after \(out.count) bytes") }
+            out += buffer.prefix(n)
+        }
+        return out
+    }
+}
+
+struct SocketError: Error { var message: String }

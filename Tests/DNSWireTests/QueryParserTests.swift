@@ -1,0 +1,450 @@
+import Testing
+@testable import DNSWire
+
+/// Offsets in the packets below: header 0..<12, question name `www.example.com.` 12..<29,
+/// QTYPE 29..<31, QCLASS 31..<33, first record at 33. An OPT record there has its RDATA at 44,
+/// so the first EDNS option body starts at 48 and an ECS address at 52.
+@Suite("QueryParser")
+struct QueryParserTests {
+    // MARK: Golden packets
+
+    @Test func goldenQuery() throws {
+        let packet: [UInt8] = [
+            0xAB, 0xCD,             // ID
+            0x01, 0x20,             // RD, AD
+            0x00, 0x01,             // QDCOUNT
+            0x00, 0x00,             // ANCOUNT
+            0x00, 0x00,             // NSCOUNT
+            0x00, 0x00,             // ARCOUNT
+            0x03, 0x77, 0x77, 0x77, // "www"
+            0x07, 0x65, 0x78, 0x61, 0x6D, 0x70, 0x6C, 0x65, // "example"
+            0x03, 0x63, 0x6F, 0x6D, // "com"
+            0x00,                   // root
+            0x00, 0x1C,             // QTYPE AAAA
+            0x00, 0x01,             // QCLASS IN
+        ]
+        let q = try #require(parsed(packet))
+        #expect(q.header == Header(id: 0xABCD, flags: 0x0120, qdCount: 1, anCount: 0, nsCount: 0, arCount: 0))
+        #expect(q.header[.rd])
+        #expect(q.header[.ad])
+        #expect(!q.header[.qr])
+        #expect(q.header.opcode == .query)
+        #expect(q.qnameLength == 17)
+        #expect(q.qnameRange == 12..<29)
+        #expect(Array(packet[q.qnameRange]) == wire("www.example.com."))
+        #expect(q.qtype == .aaaa)
+        #expect(q.qclass == .in)
+        #expect(q.questionEnd == 33)
+        #expect(q.edns == nil)
+    }
+
+    @Test func goldenQueryWithEDNS() throws {
+        let packet: [UInt8] = [
+            0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+            0x07, 0x65, 0x78, 0x61, 0x6D, 0x70, 0x6C, 0x65, 0x03, 0x6F, 0x72, 0x67, 0x00, // example.org.
+            0x00, 0x06, 0x00, 0x01,  // SOA IN
+            0x00,                    // OPT owner: root
+            0x00, 0x29,              // TYPE OPT
+            0x10, 0x00,              // UDP payload 4096
+            0x00, 0x00, 0x80, 0x00,  // ext RCODE 0, version 0, DO
+            0x00, 0x0B,              // RDLENGTH 11
+            0x00, 0x08, 0x00, 0x07,  // ECS, length 7
+            0x00, 0x01, 0x18, 0x00,  // family IPv4, source /24, scope 0
+            0xC6, 0x33, 0x64,        // 198.51.100
+        ]
+        let q = try #require(parsed(packet))
+        #expect(q.header.id == 7)
+        #expect(q.header.arCount == 1)
+        #expect(q.qnameLength == 13)
+        #expect(q.qtype == .soa)
+        #expect(q.questionEnd == 29)
+        let ecs = ClientSubnet(family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, addressHigh: 0xC633_6400_0000_0000, addressLow: 0)
+        #expect(q.edns == EDNS(udpPayloadSize: 4096, version: 0, dnssecOK: true, nsidRequested: false, clientSubnet: ecs))
+        #expect(q.edns?.clientSubnet?.description == "198.51.100.0/24/0")
+    }
+
+    @Test func mixedCaseQNameIsKeptAsSent() throws {
+        let p = Bytes()
+        p.header()
+        p.name("wWw.ExAmPlE.cOm")
+        p.u16(1); p.u16(1)
+        let q = try #require(parsed(p.b))
+        #expect(Array(p.b[q.qnameRange]) == [3, 0x77, 0x57, 0x77, 7, 0x45, 0x78, 0x41, 0x6D, 0x50, 0x6C, 0x45, 3, 0x63, 0x4F, 0x6D, 0])
+        #expect(q.qnameLength == 17)
+    }
+
+    @Test func rootQuestion() throws {
+        let p = Bytes()
+        p.header()
+        p.u8(0)
+        p.u16(2); p.u16(1)
+        let q = try #require(parsed(p.b))
+        #expect(q.qnameLength == 1)
+        #expect(q.qnameRange == 12..<13)
+        #expect(q.qtype == .ns)
+        #expect(q.questionEnd == 17)
+    }
+
+    @Test func anyTypeAndClassValuesPassThrough() throws {
+        let p = Bytes()
+        p.header(flags: 0x2000) // OPCODE 4 (NOTIFY): the parser does not judge opcodes
+        p.name("a")
+        p.u16(0xFFFF); p.u16(3)
+        let q = try #require(parsed(p.b))
+        #expect(q.qtype == RRType(0xFFFF))
+        #expect(q.qclass == .chaos)
+        #expect(q.header.opcode == .notify)
+    }
+
+    @Test func longestLegalQuestionName() throws {
+        let p = Bytes()
+        p.header()
+        for _ in 0..<3 { p.label(String(repeating: "a", count: 63)) }
+        p.label(String(repeating: "b", count: 61))
+        p.u8(0)
+        p.u16(1); p.u16(1)
+        let q = try #require(parsed(p.b))
+        #expect(q.qnameLength == 255)
+        #expect(q.questionEnd == 12 + 255 + 4)
+    }
+
+    @Test func recordsInOtherSectionsAreWalked() throws {
+        // A NOTIFY-style query with an SOA in the answer section, an NS in authority,
+        // then OPT and one more additional record after it; all owners compressed.
+        let p = baseQuery(an: 1, ns: 1, ar: 2)
+        p.u8(0xC0, 0x0C).rr(type: 6, rdata: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        p.label("ns").u8(0xC0, 0x10).rr(type: 2, rdata: [0xC0, 67]) // ns.example.com. NS ns.example.com.
+        p.opt(udp: 1400)
+        p.u8(0xC0, 0x0C).rr(type: 250, class: 255, ttl: 0, rdata: [1, 2, 3])
+        let q = try #require(parsed(p.b))
+        #expect(q.edns == EDNS(udpPayloadSize: 1400))
+        #expect(q.questionEnd == 33)
+    }
+
+    @Test func compressedOwnerInAdditionalPointingIntoQuestion() throws {
+        let p = baseQuery(ar: 1)
+        p.label("x").u8(0xC0, 0x10).rr(type: 1, rdata: [1, 2, 3, 4]) // x.example.com
+        #expect(parsed(p.b) != nil)
+    }
+
+    // MARK: EDNS
+
+    @Test func ednsVersionDOAndPayloadSize() throws {
+        let q = try #require(parsed(queryWithOPT([], udp: 4096, version: 0, doBit: true)))
+        #expect(q.edns == EDNS(udpPayloadSize: 4096, version: 0, dnssecOK: true, nsidRequested: false, clientSubnet: nil))
+
+        let v1 = try #require(parsed(queryWithOPT([], udp: 1232, version: 1, doBit: false)))
+        #expect(v1.edns == EDNS(udpPayloadSize: 1232, version: 1, dnssecOK: false))
+
+        let v255 = try #require(parsed(queryWithOPT([], udp: 65535, version: 255)))
+        #expect(v255.edns?.version == 255)
+        #expect(v255.edns?.udpPayloadSize == 65535)
+    }
+
+    @Test(arguments: [(UInt16(0), UInt16(512)), (1, 512), (100, 512), (511, 512), (512, 512), (513, 513), (1232, 1232)])
+    func smallPayloadSizesAreRaisedTo512(sent: UInt16, expected: UInt16) throws {
+        let q = try #require(parsed(queryWithOPT([], udp: sent)))
+        #expect(q.edns?.udpPayloadSize == expected)
+    }
+
+    @Test func onlyTheDOBitCountsInTheFlags() throws {
+        // Extended RCODE byte and the other Z bits set, DO clear.
+        let p = baseQuery(ar: 1)
+        p.u8(0).rr(type: 41, class: 1232, ttl: 0xFF00_7FFF, rdata: [])
+        let q = try #require(parsed(p.b))
+        #expect(q.edns == EDNS(udpPayloadSize: 1232, version: 0, dnssecOK: false))
+
+        let p2 = baseQuery(ar: 1)
+        p2.u8(0).rr(type: 41, class: 1232, ttl: 0x0002_8000, rdata: [])
+        let q2 = try #require(parsed(p2.b))
+        #expect(q2.edns == EDNS(udpPayloadSize: 1232, version: 2, dnssecOK: true))
+    }
+
+    @Test func nsidRequested() throws {
+        let q = try #require(parsed(queryWithOPT(ednsOption(3, []))))
+        #expect(q.edns == EDNS(udpPayloadSize: 1232, nsidRequested: true))
+        let none = try #require(parsed(queryWithOPT([])))
+        #expect(none.edns?.nsidRequested == false)
+    }
+
+    @Test func ecsIPv4Slash24() throws {
+        let q = try #require(parsed(queryWithOPT(ecsOption(family: 1, source: 24, address: [192, 0, 2]))))
+        let ecs = try #require(q.edns?.clientSubnet)
+        #expect(ecs == ClientSubnet(family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, addressHigh: 0xC000_0200_0000_0000, addressLow: 0))
+        #expect(ecs.maxPrefixLength == 32)
+        #expect((0..<4).map { ecs.addressByte($0) } == [192, 0, 2, 0])
+        #expect(ecs.description == "192.0.2.0/24/0")
+        #expect(q.edns?.nsidRequested == false)
+    }
+
+    @Test func ecsIPv6Slash56() throws {
+        let q = try #require(parsed(queryWithOPT(ecsOption(family: 2, source: 56, address: [0x20, 0x01, 0x0D, 0xB8, 0xAB, 0xCD, 0x12]))))
+        let ecs = try #require(q.edns?.clientSubnet)
+        #expect(ecs == ClientSubnet(family: 2, sourcePrefixLength: 56, scopePrefixLength: 0, addressHigh: 0x2001_0DB8_ABCD_1200, addressLow: 0))
+        #expect(ecs.maxPrefixLength == 128)
+        #expect(ecs.description == "2001:db8:abcd:1200:0:0:0:0/56/0")
+    }
+
+    @Test func ecsIPv6Slash128UsesBothHalves() throws {
+        let addr: [UInt8] = [0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]
+        let q = try #require(parsed(queryWithOPT(ecsOption(family: 2, source: 128, address: addr))))
+        let ecs = try #require(q.edns?.clientSubnet)
+        #expect(ecs.addressHigh == 0x2001_0DB8_0000_0001)
+        #expect(ecs.addressLow == 0x1122_3344_5566_7788)
+        #expect((0..<16).map { ecs.addressByte($0) } == addr)
+    }
+
+    @Test func ecsEdgePrefixes() throws {
+        // /0: no address bytes.
+        let zero = try #require(parsed(queryWithOPT(ecsOption(family: 1, source: 0, address: []))))
+        #expect(zero.edns?.clientSubnet == ClientSubnet(family: 1, sourcePrefixLength: 0, scopePrefixLength: 0, addressHigh: 0, addressLow: 0))
+        // /32.
+        let full = try #require(parsed(queryWithOPT(ecsOption(family: 1, source: 32, address: [10, 1, 2, 3]))))
+        #expect(full.edns?.clientSubnet?.addressHigh == 0x0A01_0203_0000_0000)
+        // /20 with the last byte's low nibble clear.
+        let twenty = try #require(parsed(queryWithOPT(ecsOption(family: 1, source: 20, address: [192, 0, 0x20]))))
+        #expect(twenty.edns?.clientSubnet?.addressHigh == 0xC000_2000_0000_0000)
+        #expect(twenty.edns?.clientSubnet?.description == "192.0.32.0/20/0")
+        // /1 with the top bit set.
+        let one = try #require(parsed(queryWithOPT(ecsOption(family: 2, source: 1, address: [0x80]))))
+        #expect(one.edns?.clientSubnet?.addressHigh == 0x8000_0000_0000_0000)
+    }
+
+    @Test func unknownOptionsAreIgnored() throws {
+        let rdata = ednsOption(10, [1, 2, 3, 4, 5, 6, 7, 8])   // COOKIE
+            + ednsOption(0xFDE9, [0xFF])                       // private use
+            + ednsOption(12, [])                               // padding, empty
+        let q = try #require(parsed(queryWithOPT(rdata)))
+        #expect(q.edns == EDNS(udpPayloadSize: 1232))
+    }
+
+    @Test func knownOptionsAmongUnknownOnes() throws {
+        let rdata = ednsOption(10, [1, 2, 3, 4, 5, 6, 7, 8])
+            + ecsOption(family: 1, source: 16, address: [172, 16])
+            + ednsOption(0xFDE9, [0x00, 0x08])
+            + ednsOption(3, [])
+        let q = try #require(parsed(queryWithOPT(rdata, doBit: true)))
+        let ecs = ClientSubnet(family: 1, sourcePrefixLength: 16, scopePrefixLength: 0, addressHigh: 0xAC10_0000_0000_0000, addressLow: 0)
+        #expect(q.edns == EDNS(udpPayloadSize: 1232, version: 0, dnssecOK: true, nsidRequested: true, clientSubnet: ecs))
+    }
+
+    // MARK: Dropped, not answered
+
+    @Test(arguments: [0, 1, 11])
+    func shorterThanAHeaderIsTooShort(length: Int) throws {
+        let e = try #require(parseError([UInt8](repeating: 0, count: length)))
+        #expect(e.code == .tooShort)
+        #expect(e.offset == 0)
+    }
+
+    @Test func twelveBytesIsNotTooShort() throws {
+        let p = Bytes()
+        p.header(qd: 0)
+        let e = try #require(parseError(p.b))
+        #expect(e.code == .malformed)
+    }
+
+    @Test func responsesAreNotQueries() throws {
+        var p = baseQuery(flags: 0x8100)
+        let e = try #require(parseError(p.b))
+        #expect(e.code == .notAQuery)
+        #expect(e.offset == 2)
+        // QR wins over every other problem, even a bad count.
+        p = Bytes()
+        p.header(flags: 0x8000, qd: 0)
+        #expect(parseError(p.b)?.code == .notAQuery)
+        #expect(p.count == 12)
+    }
+
+    // MARK: Malformed → FORMERR
+
+    struct Malformed: Sendable, CustomTestStringConvertible {
+        var name: String
+        var bytes: [UInt8]
+        var offset: Int
+        var testDescription: String { name }
+    }
+
+    static let malformed: [Malformed] = {
+        var cases: [Malformed] = []
+        func add(_ name: String, _ offset: Int, _ build: (inout Bytes) -> Void) {
+            var p = Bytes()
+            build(&p)
+            cases.append(Malformed(name: name, bytes: p.b, offset: offset))
+        }
+
+        // Counts and question.
+        add("QDCOUNT 0", 4) { $0 = Bytes(); $0.header(qd: 0) }
+        add("QDCOUNT 0 with a question", 4) { $0 = baseQuery(qd: 0) }
+        add("QDCOUNT 2", 4) { $0 = baseQuery(qd: 2); $0.name("www.example.org"); $0.u16(1); $0.u16(1) }
+        add("question missing", 12) { $0.header() }
+        add("question truncated in QTYPE/QCLASS", 29) { $0 = baseQuery(); $0.b.removeLast(2) }
+        add("question without QTYPE/QCLASS", 29) { $0 = baseQuery(); $0.b.removeLast(4) }
+        add("question name cut inside a label", 16) { $0.header(); $0.u8(3, 0x77, 0x77) }
+        add("question name without terminator", 28) { $0.header(); $0.label("www").label("example").label("com") }
+        add("label length 64", 12) { $0.header(); $0.label(String(repeating: "a", count: 64)); $0.u8(0); $0.u16(1); $0.u16(1) }
+        add("label type 0x40", 12) { $0.header(); $0.u8(0x41, 0x61, 0); $0.u16(1); $0.u16(1) }
+        add("label type 0x80 in second label", 14) { $0.header(); $0.u8(1, 0x61, 0x81, 0x61, 0); $0.u16(1); $0.u16(1) }
+        add("question name of 256 bytes", 267) {
+            $0.header()
+            for _ in 0..<3 { $0.label(String(repeating: "a", count: 63)) }
+            $0.label(String(repeating: "b", count: 62)); $0.u8(0); $0.u16(1); $0.u16(1)
+        }
+        add("compression pointer as question name", 12) { $0.header(); $0.u8(0xC0, 0x0C); $0.u16(1); $0.u16(1) }
+        add("compression pointer inside question name", 16) { $0.header(); $0.label("www"); $0.u8(0xC0, 0x0C); $0.u16(1); $0.u16(1) }
+
+        // Names in the other sections.
+        add("forward pointer", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0, 45).rr(type: 2, rdata: [1, 0x61, 0]) }
+        add("self pointer", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0, 33).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("pointer to the start of its own name (loop)", 35) { $0 = baseQuery(ar: 1); $0.u8(1, 0x61, 0xC0, 33).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("two-pointer loop", 44) {
+            $0 = baseQuery(ar: 2)
+            $0.u8(0).rr(type: 0xFF00, rdata: [0xC0, 46])   // RDATA at 44 points forward to the next owner
+            $0.u8(0xC0, 44).rr(type: 1, rdata: [1, 2, 3, 4]) // owner at 46 points back to 44
+        }
+        add("pointer out of range", 33) { $0 = baseQuery(ar: 1); $0.u8(0xFF, 0xFF).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("pointer just past the end", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0, 48).rr(type: 1, rdata: []) }
+        add("pointer into the header", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0, 0x05).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("pointer truncated", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0) }
+        add("label type 0x40 in additional", 33) { $0 = baseQuery(ar: 1); $0.u8(0x41, 0x61, 0).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("label type 0x80 in answer", 33) { $0 = baseQuery(an: 1); $0.u8(0x80, 0).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("label length 64 in authority", 33) { $0 = baseQuery(ns: 1); $0.label(String(repeating: "a", count: 64)).u8(0).rr(type: 1, rdata: [1, 2, 3, 4]) }
+        add("compressed name of 256 bytes", 24) {
+            // 239 bytes of labels + pointer to www.example.com. (16 more bytes + root) = 256.
+            $0 = baseQuery(ar: 1)
+            for _ in 0..<3 { $0.label(String(repeating: "x", count: 60)) }
+            $0.label(String(repeating: "y", count: 55))
+            $0.u8(0xC0, 0x0C).rr(type: 1, rdata: [1, 2, 3, 4])
+        }
+        add("uncompressed name of 256 bytes in answer", 225) {
+            $0 = baseQuery(an: 1)
+            for _ in 0..<3 { $0.label(String(repeating: "a", count: 63)) }
+            $0.label(String(repeating: "b", count: 62)).u8(0).rr(type: 1, rdata: [1, 2, 3, 4])
+        }
+        add("owner name runs past the end", 37) { $0 = baseQuery(ar: 1); $0.u8(3, 0x61, 0x62, 0x63) }
+
+        // Counts and lengths.
+        add("ANCOUNT beyond data", 33) { $0 = baseQuery(an: 1) }
+        add("NSCOUNT beyond data", 33) { $0 = baseQuery(ns: 1) }
+        add("ARCOUNT beyond data", 33) { $0 = baseQuery(ar: 1) }
+        add("ARCOUNT 2 with one OPT", 44) { $0 = baseQuery(ar: 2); $0.opt() }
+        add("record header truncated", 34) { $0 = baseQuery(ar: 1); $0.u8(0, 0, 1, 0, 1, 0) }
+        add("RDATA runs past the end", 44) { $0 = baseQuery(ar: 1); $0.u8(0).u16(1).u16(1).u32(0).u16(10).u8(1, 2, 3, 4) }
+        add("OPT RDATA runs past the end", 44) { $0 = baseQuery(ar: 1); $0.u8(0).u16(41).u16(1232).u32(0).u16(4).u8(0, 3) }
+        add("trailing byte", 33) { $0 = baseQuery(); $0.u8(0) }
+        add("trailing bytes after OPT", 44) { $0 = baseQuery(ar: 1); $0.opt(); $0.u8(0, 0, 0) }
+
+        // OPT placement.
+        add("OPT in answer section", 33) { $0 = baseQuery(an: 1); $0.opt() }
+        add("OPT in authority section", 33) { $0 = baseQuery(ns: 1); $0.opt() }
+        add("two OPT records", 44) { $0 = baseQuery(ar: 2); $0.opt(); $0.opt() }
+        add("OPT owner not root", 33) { $0 = baseQuery(ar: 1); $0.name("a"); $0.rr(type: 41, class: 1232, ttl: 0, rdata: []) }
+        add("OPT owner compressed", 33) { $0 = baseQuery(ar: 1); $0.u8(0xC0, 0x0C); $0.rr(type: 41, class: 1232, ttl: 0, rdata: []) }
+
+        // EDNS options.
+        add("EDNS option runs past the OPT RDATA", 44) {
+            // The option claims 8 bytes, the OPT RDATA has 2 after its header; the packet has more.
+            $0 = baseQuery(ar: 2)
+            $0.opt(rdata: [0x00, 0x0A, 0x00, 0x08, 1, 2])
+            $0.u8(0).rr(type: 0xFF00, rdata: [1, 2, 3, 4, 5, 6])
+        }
+        add("NSID option runs past the OPT RDATA", 44) { $0 = baseQuery(ar: 1); $0.opt(rdata: [0x00, 0x03, 0x00, 0x01]) }
+        add("EDNS option header truncated", 44) { $0 = baseQuery(ar: 1); $0.opt(rdata: [0x00, 0x03, 0x00]) }
+        add("second option header truncated", 48) { $0 = baseQuery(ar: 1); $0.opt(rdata: ednsOption(3, []) + [0x00]) }
+
+        // Client Subnet (RFC 7871 §6, §7.1.1).
+        add("ECS shorter than 4 bytes", 48) { $0 = baseQuery(ar: 1); $0.opt(rdata: ednsOption(8, [0, 1, 24])) }
+        add("ECS family 0", 48) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 0, source: 0, address: [])) }
+        add("ECS family 3", 48) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 3, source: 24, address: [1, 2, 3])) }
+        add("ECS IPv4 source /33", 50) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 33, address: [1, 2, 3, 4, 0])) }
+        add("ECS IPv6 source /129", 50) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 2, source: 129, address: [UInt8](repeating: 0, count: 17))) }
+        add("ECS scope not 0", 51) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 24, scope: 24, address: [192, 0, 2])) }
+        add("ECS /24 with 4 address bytes", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 24, address: [192, 0, 2, 0])) }
+        add("ECS /24 with 2 address bytes", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 24, address: [192, 0])) }
+        add("ECS /0 with 1 address byte", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 0, address: [0])) }
+        add("ECS IPv6 /56 with 8 address bytes", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 2, source: 56, address: [0x20, 1, 0xD, 0xB8, 0, 0, 0, 0])) }
+        add("ECS /23 with bit 24 set", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 23, address: [192, 0, 3])) }
+        add("ECS /20 with bit 24 set", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 20, address: [192, 0, 0x21])) }
+        add("ECS /1 with bit 2 set", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 1, source: 1, address: [0xC0])) }
+        add("ECS IPv6 /57 with bit 58 set", 52) { $0 = baseQuery(ar: 1); $0.opt(rdata: ecsOption(family: 2, source: 57, address: [0x20, 1, 0xD, 0xB8, 0, 0, 0, 0x40])) }
+        add("two ECS options", 55) {
+            $0 = baseQuery(ar: 1)
+            $0.opt(rdata: ecsOption(family: 1, source: 24, address: [192, 0, 2]) + ecsOption(family: 1, source: 24, address: [192, 0, 2]))
+        }
+        return cases
+    }()
+
+    @Test(arguments: malformed)
+    func malformedIsFormErr(_ c: Malformed) throws {
+        let e = try #require(parseError(c.bytes), "parsed: \(c.name)")
+        #expect(e.code == .malformed, "\(c.name): \(e)")
+        #expect(e.offset == c.offset, "\(c.name): \(e)")
+        #expect(!e.reason.isEmpty)
+    }
+
+    // Controls: the same packets with the one defect removed do parse, so the table above
+    // fails for the reason it names.
+    @Test func controlsParse() throws {
+        var p = baseQuery(ar: 1)
+        p.u8(0xC0, 12).rr(type: 2, rdata: [1, 0x61, 0])        // backward pointer
+        #expect(parsed(p.b) != nil)
+
+        p = baseQuery(ar: 1)
+        p.u8(1, 0x61, 0xC0, 12).rr(type: 1, rdata: [1, 2, 3, 4]) // label then backward pointer
+        #expect(parsed(p.b) != nil)
+
+        p = baseQuery(ar: 2)
+        p.u8(0).rr(type: 0xFF00, rdata: [0xC0, 12])
+        p.u8(0xC0, 44).rr(type: 1, rdata: [1, 2, 3, 4])          // chain 46 → 44 → 12
+        #expect(parsed(p.b) != nil)
+
+        // 238 bytes of labels + 16 + root = 255: accepted.
+        p = baseQuery(ar: 1)
+        for _ in 0..<3 { p.label(String(repeating: "x", count: 60)) }
+        p.label(String(repeating: "y", count: 54))
+        p.u8(0xC0, 0x0C).rr(type: 1, rdata: [1, 2, 3, 4])
+        #expect(parsed(p.b) != nil)
+
+        p = baseQuery(ar: 2)
+        p.opt(rdata: [0x00, 0x0A, 0x00, 0x02, 1, 2])
+        p.u8(0).rr(type: 0xFF00, rdata: [1, 2, 3, 4, 5, 6])
+        #expect(parsed(p.b) != nil)
+
+        #expect(parsed(queryWithOPT(ecsOption(family: 1, source: 24, address: [192, 0, 2]) + ednsOption(3, []))) != nil)
+        #expect(parsed(queryWithOPT(ecsOption(family: 1, source: 23, address: [192, 0, 2]))) != nil)
+        #expect(parsed(queryWithOPT(ecsOption(family: 1, source: 32, address: [1, 2, 3, 4]))) != nil)
+        #expect(parsed(queryWithOPT(ecsOption(family: 2, source: 57, address: [0x20, 1, 0xD, 0xB8, 0, 0, 0, 0x80]))) != nil)
+    }
+
+    // MARK: Header
+
+    @Test func headerAccessors() {
+        var h = Header(id: 1)
+        h[.qr] = true
+        h[.aa] = true
+        h.opcode = .update
+        h.rcodeLow = ResponseCode.nxDomain.rawValue
+        #expect(h.flags == 0x8000 | 0x2800 | 0x0400 | 0x0003)
+        h.rcodeLow = ResponseCode.badVers.rawValue // only the low four bits fit
+        #expect(h.rcodeLow == 0)
+        h[.aa] = false
+        h.opcode = .query
+        #expect(h.flags == 0x8000)
+        // RCODE is only the low four bits: CD (0x0010) next to it is not part of it.
+        h[.cd] = true
+        h.rcodeLow = 3
+        #expect(h.flags == 0x8013)
+        #expect(h.rcodeLow == 3)
+        #expect(h[.cd])
+        #expect(!h[.tc] && !h[.ra] && !h[.ad] && !h[.rd])
+    }
+
+    @Test func headerWireRoundTrip() {
+        let h = Header(id: 0x0102, flags: 0x0304, qdCount: 0x0506, anCount: 0x0708, nsCount: 0x090A, arCount: 0x0B0C)
+        var bytes = [UInt8](repeating: 0xEE, count: 13)
+        bytes.withUnsafeMutableBytes { h.write(to: $0) }
+        #expect(bytes == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0xEE])
+        #expect(bytes.withUnsafeBytes { Header($0) } == h)
+        #expect([UInt8](repeating: 0, count: 11).withUnsafeBytes { Header($0) } == nil)
+    }
+}
