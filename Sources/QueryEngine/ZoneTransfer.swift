@@ -58,7 +58,19 @@ public struct ZoneTransfer: Sendable, Equatable {
                 if setIndex == z.soa { rrset += 1; continue }
                 while record < set.recordCount {
                     let r = index.records[Int(set.recordStart + record)]
-                    guard writer.writeRecord(owner: owner, type: set.type, ttl: set.ttl, rdata: index.rdata(of: r), nameOffsets: r.names, section: .answer) else {
+                    let rdata = index.rdata(of: r)
+                    if !writer.writeRecord(owner: owner, type: set.type, ttl: set.ttl, rdata: rdata, nameOffsets: r.names, section: .answer) {
+                        guard writer.header.anCount == 0 else { return writer.finish() }
+                        // A record larger than `messageSize` goes alone in a message of up to
+                        // 65535 bytes: waiting for an emptier message would never end.
+                        writer.release(Int(UInt16.max) - writer.limit)
+                        guard writer.writeRecord(owner: owner, type: set.type, ttl: set.ttl, rdata: rdata, nameOffsets: r.names, section: .answer) else {
+                            // Cannot be sent at all: stop rather than loop; without the closing
+                            // SOA the client fails the transfer.
+                            finished = true
+                            return 0
+                        }
+                        record += 1
                         return writer.finish()
                     }
                     record += 1

@@ -42,8 +42,9 @@ public enum ZoneValidator {
         for (owner, entries) in typesByOwner {
             let cnames = entries.filter { $0.0 == .cname }
             guard let first = cnames.first else { continue }
-            if cnames.count > 1 {
-                errors.append(ZoneError(.cnameAndOtherData, file: cnames[1].1.file, line: cnames[1].1.line, "\(owner) has more than one CNAME"))
+            // An identical copy is a duplicate, not a second CNAME (RFC 2181 §5; the index drops it).
+            if let second = cnames.first(where: { $0.1.rdata != first.1.rdata }) {
+                errors.append(ZoneError(.cnameAndOtherData, file: second.1.file, line: second.1.line, "\(owner) has more than one CNAME"))
             }
             if let other = entries.first(where: { ![RRType.cname, .rrsig, .nsec].contains($0.0) }) {
                 let at = other.1.line > first.1.line ? other.1 : first.1
