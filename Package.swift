@@ -21,6 +21,9 @@ let package = Package(
         // ldns, Debian's libldns-dev (pkg-config name `ldns`). Only ZoneStore's loader imports it.
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
 
+        // recvmmsg/sendmmsg, which Swift's Glibc module does not export.
+        .target(name: "CDatagramBatch"),
+
         // Pure DNS wire codec: names, header, question, EDNS/ECS, bounded reader, compressing writer.
         .target(name: "DNSWire", swiftSettings: strict),
 
@@ -34,7 +37,7 @@ let package = Package(
         .target(
             name: "DNSServer",
             dependencies: [
-                "QueryEngine", "ZoneStore", "DNSWire",
+                "QueryEngine", "ZoneStore", "DNSWire", "CDatagramBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -9,9 +9,9 @@ import ServiceLifecycle
 import Glibc
 #endif
 
-/// The DNS listeners as a Service: binds UDP (one socket per event loop and address, with
-/// SO_REUSEPORT so the kernel spreads datagrams over cores) and TCP on the same port, runs until
-/// graceful shutdown, then stops accepting and lets TCP connections finish what they were sent.
+/// The DNS listeners as a Service: UDP served by `DatagramWorker` threads (one SO_REUSEPORT
+/// socket each, so the kernel spreads datagrams over cores) and TCP by SwiftNIO on the same port.
+/// Runs until graceful shutdown, then stops the workers and the TCP listener.
 public final class DNSServer: Service, Sendable {
     public let configuration: DNSServerConfiguration
     public let store: SnapshotStore
@@ -45,11 +45,15 @@ public final class DNSServer: Service, Sendable {
 
     public func run() async throws {
         var channels: [any Channel] = []
+        var workers: [DatagramWorker] = []
         do {
             for address in configuration.listen {
-                channels += try await bind(address)
+                let (tcp, udp) = try await bind(address)
+                channels.append(tcp)
+                workers += udp
             }
         } catch {
+            for worker in workers { await worker.stop() }
             for channel in channels { try? await channel.close() }
             try? await group.shutdownGracefully()
             throw error
@@ -60,49 +64,37 @@ public final class DNSServer: Service, Sendable {
 
         try? await gracefulShutdown()
         logger.info("DNS server stopping")
-        // Stop listening; accepted TCP connections are closed once idle, UDP sockets at once.
+        // Stop listening: UDP workers finish the batch in hand; TCP stops accepting.
+        for worker in workers { await worker.stop() }
         for channel in channels { try? await channel.close() }
         try? await group.shutdownGracefully()
         logger.info("DNS server stopped")
     }
 
-    /// Binds UDP on every event loop and TCP once, all on one port (the first bind picks it when 0).
-    private func bind(_ address: DNSServerConfiguration.ListenAddress) async throws -> [any Channel] {
+    /// Binds one UDP socket per thread (SO_REUSEPORT) and one TCP listener, all on one port
+    /// (the first bind picks it when the port is 0), and starts the UDP workers.
+    private func bind(_ address: DNSServerConfiguration.ListenAddress) async throws -> (any Channel, [DatagramWorker]) {
         var lastError: (any Error)?
         // With port 0 the UDP port the kernel picks may be taken for TCP: try a few times.
         for _ in 0..<(address.port == 0 ? 8 : 1) {
-            var channels: [any Channel] = []
             do {
+                var sockets: [DatagramSocket] = []
                 var port = address.port
-                for loop in group.makeIterator() {
-                    let channel = try await udpBootstrap(loop).bind(host: address.host, port: port).get()
-                    port = channel.localAddress?.port ?? port
-                    channels.append(channel)
+                for _ in 0..<max(1, configuration.threads) {
+                    let socket = try DatagramSocket(host: address.host, port: port, receiveTimeoutMilliseconds: DatagramWorker.pollMilliseconds)
+                    port = socket.port
+                    sockets.append(socket)
                 }
                 let tcp = try await tcpBootstrap().bind(host: address.host, port: port).get()
-                channels.append(tcp)
-                logger.info("listening", metadata: ["udp": "\(address.host):\(port)", "tcp": "\(address.host):\(port)", "threads": "\(configuration.threads)"])
-                return channels
+                let workers = sockets.map { DatagramWorker(socket: $0, store: store, metrics: metrics, logger: logger) }
+                for (i, worker) in workers.enumerated() { worker.start(name: "meridian-udp-\(port)-\(i)") }
+                logger.info("listening", metadata: ["udp": "\(address.host):\(port)", "tcp": "\(address.host):\(port)", "udp-workers": "\(workers.count)"])
+                return (tcp, workers)
             } catch {
                 lastError = error
-                for channel in channels { try? await channel.close() }
             }
         }
         throw lastError!
-    }
-
-    private func udpBootstrap(_ loop: any EventLoop) -> DatagramBootstrap {
-        let (store, metrics, logger) = (store, metrics, logger)
-        return DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
-            .channelOption(.maxMessagesPerRead, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4096))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(store: store, metrics: metrics, logger: logger))
-                }
-            }
     }
 
     private func tcpBootstrap() -> ServerBootstrap {

@@ -1,0 +1,15 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <sys/socket.h>
+#include "CDatagramBatch.h"
+
+_Static_assert(sizeof(meridian_mmsghdr) == sizeof(struct mmsghdr), "meridian_mmsghdr must match struct mmsghdr");
+
+int meridian_recvmmsg(int fd, meridian_mmsghdr *messages, unsigned int count, int flags, struct timespec *timeout) {
+    return recvmmsg(fd, (struct mmsghdr *)messages, count, flags, timeout);
+}
+
+int meridian_sendmmsg(int fd, meridian_mmsghdr *messages, unsigned int count, int flags) {
+    return sendmmsg(fd, (struct mmsghdr *)messages, count, flags);
+}
