@@ -29,6 +29,7 @@ check: build
 
 ## Unit, in-process and end-to-end tests (the end-to-end ones run the built binary with dig and NSD).
 test: deps
+	$(SWIFT) build --product meridian
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -104,6 +104,7 @@ public struct ZoneFileLoader: Sendable {
                 session.replaceOrigin(rdf)
             } else {
                 session.fail(ZoneError(.include, file: file, line: line, "bad origin '\(fields[2])' in $INCLUDE"))
+                if let saved { ldns_rdf_deep_free(saved) }
                 return
             }
         }
