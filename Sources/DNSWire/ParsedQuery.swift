@@ -8,6 +8,8 @@ public struct ParsedQuery: Sendable {
     /// Offset just past the question; the question is bytes 12..<questionEnd.
     public var questionEnd: Int
     public var edns: EDNS?
+    /// Serial of an SOA in the authority section: the version an IXFR client has (RFC 1995 §3).
+    public var authoritySOASerial: UInt32?
 
     public var qnameRange: Range<Int> { Header.size..<(Header.size + qnameLength) }
 }

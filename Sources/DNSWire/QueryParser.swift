@@ -30,6 +30,7 @@ public enum QueryParser {
         let questionEnd = p
 
         var edns: EDNS?
+        var authoritySOASerial: UInt32?
         let nonAdditional = Int(header.anCount) + Int(header.nsCount)
         let total = nonAdditional + Int(header.arCount)
         var index = 0
@@ -41,6 +42,9 @@ public enum QueryParser {
             let rdLength = Int(packet.loadUInt16(at: p + 8))
             let rdStart = p + 10
             guard rdStart + rdLength <= packet.count else { throw .formErr("RDATA runs past the end", at: rdStart) }
+            if type == .soa, index >= Int(header.anCount), index < nonAdditional, rdLength >= 22 {
+                authoritySOASerial = packet.loadUInt32(at: rdStart + rdLength - 20)
+            }
             if type == .opt {
                 guard index >= nonAdditional else { throw .formErr("OPT record outside the additional section", at: ownerStart) }
                 guard edns == nil else { throw .formErr("more than one OPT record", at: ownerStart) }
@@ -51,7 +55,10 @@ public enum QueryParser {
             index += 1
         }
         guard p == packet.count else { throw .formErr("\(packet.count - p) bytes after the last record", at: p) }
-        return ParsedQuery(header: header, qnameLength: qnameLength, qtype: qtype, qclass: qclass, questionEnd: questionEnd, edns: edns)
+        return ParsedQuery(
+            header: header, qnameLength: qnameLength, qtype: qtype, qclass: qclass, questionEnd: questionEnd,
+            edns: edns, authoritySOASerial: authoritySOASerial
+        )
     }
 
     /// Walks a possibly compressed name and returns the offset after it in the record.

@@ -13,24 +13,24 @@ enum AnswerBuilder {
         // Nodes answered from so far: a CNAME that leads back to one is a loop, cut there so
         // that no RRset goes in twice (as Knot's `cname_chain_loop`).
         var visited: InlineArray<9, Int32> = .init(repeating: -1)  // maxChain + 1
+        var additional = AdditionalTargets()
         for hop in 0...maxChain {
             switch index.lookup(name, dsAtCut: qtype == .ds) {
             case .notAuthoritative:
                 // Outside every served zone: never recurse (REFUSED); after a CNAME, stop there.
                 return hop == 0 ? .refused : .noError
-            case .referral(let zone, let cut):
-                // RFC 1034 §4.3.2 step 3b: not authoritative, NS in authority, glue in additional.
-                guard hop == 0 else { return .noError }
-                _ = zone
+            case .referral(_, let cut):
+                // RFC 1034 §4.3.2 step 3b: NS in authority, glue in additional. Not authoritative
+                // when the query itself is delegated; after a CNAME the chain so far stays AA.
                 let ns = index.rrset(at: cut, type: .ns)
                 guard put(rrset: ns, owner: index.name(of: cut), index: index, section: .authority, writer: &writer) else { return .noError }
-                addAdditional(for: ns, index: index, writer: &writer, required: true)
+                addAdditional(for: ns, index: index, writer: &writer, cut: cut, added: &additional)
                 return .noError
             case .exact(let zone, let node), .wildcard(let zone, let node):
                 for earlier in 0..<hop where visited[earlier] == node { return .noError }
                 visited[hop] = node
                 if hop == 0 { writer.header[.aa] = true }
-                if let target = answerNode(node, owner: name, qtype: qtype, zone: zone, index: index, writer: &writer) {
+                if let target = answerNode(node, owner: name, qtype: qtype, zone: zone, index: index, writer: &writer, added: &additional) {
                     name = target
                     continue
                 }
@@ -45,7 +45,10 @@ enum AnswerBuilder {
     }
 
     /// Answers from one node; returns the CNAME target when the chain goes on.
-    private static func answerNode(_ node: Int32, owner: UnsafeRawBufferPointer, qtype: RRType, zone: Int32, index: ZoneIndex, writer: inout ResponseWriter) -> UnsafeRawBufferPointer? {
+    private static func answerNode(
+        _ node: Int32, owner: UnsafeRawBufferPointer, qtype: RRType, zone: Int32, index: ZoneIndex,
+        writer: inout ResponseWriter, added: inout AdditionalTargets
+    ) -> UnsafeRawBufferPointer? {
         let n = index.nodes[Int(node)]
         var rrset: Int32 = -1
         if qtype == .any {
@@ -56,7 +59,7 @@ enum AnswerBuilder {
         }
         if rrset >= 0 {
             if put(rrset: rrset, owner: owner, index: index, section: .answer, writer: &writer) {
-                addAdditional(for: rrset, index: index, writer: &writer, required: false)
+                addAdditional(for: rrset, index: index, writer: &writer, cut: -1, added: &added)
             }
             return nil
         }
@@ -100,8 +103,9 @@ enum AnswerBuilder {
     }
 
     /// RFC 1034 §4.3.2 step 6 / RFC 1035 §3.3: A and AAAA of NS, MX and SRV targets that are in
-    /// a served zone (glue included). Glue a referral needs sets TC when it does not fit (RFC 9471).
-    private static func addAdditional(for rrset: Int32, index: ZoneIndex, writer: inout ResponseWriter, required: Bool) {
+    /// a served zone (glue included), each target once. In a referral (`cut` ≥ 0), glue below the
+    /// cut that does not fit sets TC (RFC 9471 §3); other additional data is just left out.
+    private static func addAdditional(for rrset: Int32, index: ZoneIndex, writer: inout ResponseWriter, cut: Int32, added: inout AdditionalTargets) {
         let set = index.rrsets[Int(rrset)]
         guard set.type == .ns || set.type == .mx || set.type == .srv else { return }
         for r in set.recordStart..<(set.recordStart + set.recordCount) {
@@ -111,7 +115,7 @@ enum AnswerBuilder {
             let target = UnsafeRawBufferPointer(rebasing: rdata[Int(record.additionalName)...])
             guard target[0] != 0 else { continue }
             let node = index.node(named: target)
-            guard node >= 0 else { continue }
+            guard node >= 0, added.insert(node) else { continue }
             for pass in 0..<2 {
                 let type: RRType = pass == 0 ? .a : .aaaa
                 let glue = index.rrset(at: node, type: type)
@@ -119,10 +123,36 @@ enum AnswerBuilder {
                 let mark = writer.mark()
                 if !put(rrset: glue, owner: index.name(of: node), index: index, section: .additional, writer: &writer) {
                     writer.rollback(to: mark)
-                    if required { writer.header[.tc] = true }
+                    if cut >= 0, isName(target, below: index.name(of: cut)) { writer.header[.tc] = true }
                     return
                 }
             }
         }
+    }
+
+    /// Case-insensitive: is the uncompressed `name` equal to or below `ancestor` (lowercase)?
+    static func isName(_ name: UnsafeRawBufferPointer, below ancestor: UnsafeRawBufferPointer) -> Bool {
+        let length = uncompressedNameLength(name, at: 0)
+        var i = 0
+        while length - i > ancestor.count, name[i] != 0 { i += 1 + Int(name[i]) }
+        guard length - i == ancestor.count else { return false }
+        for k in 0..<ancestor.count where asciiLowercase(name[i + k]) != ancestor[k] { return false }
+        return true
+    }
+}
+
+/// Nodes whose addresses are already in the additional section (RFC 2181 §5: no repeats).
+struct AdditionalTargets {
+    private var nodes: InlineArray<16, Int32> = .init(repeating: -1)
+    private var count = 0
+
+    /// False when `node` was added before; past 16 targets, repeats are no longer caught.
+    mutating func insert(_ node: Int32) -> Bool {
+        for i in 0..<count where nodes[i] == node { return false }
+        if count < 16 {
+            nodes[count] = node
+            count += 1
+        }
+        return true
     }
 }

@@ -55,10 +55,16 @@ public enum QueryProcessor {
             switch query.qclass {
             case .in, .any:
                 if query.qtype == .axfr || query.qtype == .ixfr {
-                    if let transfer = ZoneTransfer.start(query: query, packet: packet, client: client, snapshot: snapshot) {
+                    switch ZoneTransfer.decide(query: query, packet: packet, client: client, snapshot: snapshot) {
+                    case .transfer(let transfer):
                         return .transfer(transfer)
+                    case .soaOnly(let zone):
+                        let z = snapshot.index.zones[Int(zone)]
+                        writer.header[.aa] = true
+                        AnswerBuilder.put(rrset: z.soa, owner: snapshot.index.name(of: z.apex), index: snapshot.index, section: .answer, writer: &writer)
+                    case .refuse(let code):
+                        rcode = code
                     }
-                    rcode = .refused
                 } else {
                     let qname = UnsafeRawBufferPointer(rebasing: packet[query.qnameRange])
                     rcode = AnswerBuilder.answer(qname: qname, qtype: query.qtype, index: snapshot.index, writer: &writer)
@@ -70,6 +76,8 @@ public enum QueryProcessor {
             }
         }
 
+        // A server is not authoritative for every class at once (RFC 6895 §3.2): no AA for QCLASS=ANY.
+        if query.qclass == .any { writer.header[.aa] = false }
         writer.header.rcodeLow = rcode.rawValue & 0xF
         if let edns = query.edns {
             writer.release(optSize)

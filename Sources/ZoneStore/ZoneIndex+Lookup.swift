@@ -44,6 +44,10 @@ extension ZoneIndex {
             }
         }
         guard zone >= 0 else { return .notAuthoritative }
+        // RFC 4035 §3.1.4.1: DS for a child apex we also serve is the parent's data.
+        if dsAtCut, apexLevel == 0, case let cut = nodes[Int(found[0])].parentCut, cut >= 0 {
+            return .exact(zone: nodes[Int(cut)].zone, node: cut)
+        }
 
         // Walk down from the apex: stop at a cut, or where the tree ends.
         var encloser = zones[Int(zone)].apex

@@ -15,8 +15,8 @@ public final class ZoneIndex: @unchecked Sendable {
     private let tableMask: Int
 
     init(zones: [IndexedZone], nodes: [IndexedNode], rrsets: [IndexedRRSet], records: [IndexedRecord], arena: [UInt8]) {
+        var nodes = nodes
         self.zones = zones
-        self.nodes = nodes
         self.rrsets = rrsets
         self.records = records
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(arena.count, 1), alignment: 8)
@@ -37,10 +37,16 @@ public final class ZoneIndex: @unchecked Sendable {
             // A name in two served zones (a parent's cut or glue, and the child's apex or data)
             // resolves to the deeper zone: the server is authoritative there, and `lookup` treats
             // the parent's copy below the child apex as absent anyway.
-            if table[slot] < 0 || zones[Int(node.zone)].origin.wire.count > zones[Int(nodes[Int(table[slot])].zone)].origin.wire.count {
-                table[slot] = Int32(index)
+            let current = table[slot]
+            let deeper = current < 0 || zones[Int(node.zone)].origin.wire.count > zones[Int(nodes[Int(current)].zone)].origin.wire.count
+            let (winner, loser) = deeper ? (Int32(index), current) : (current, Int32(index))
+            table[slot] = winner
+            // The parent's side of a cut stays reachable from the child's apex, for DS.
+            if loser >= 0, nodes[Int(winner)].isApex, nodes[Int(loser)].isDelegation {
+                nodes[Int(winner)].parentCut = loser
             }
         }
+        self.nodes = nodes
         self.table = table
         self.tableMask = mask
     }
@@ -141,6 +147,9 @@ public struct IndexedNode: Sendable {
     public var isApex: Bool
     /// Has NS and is not the apex: a zone cut (RFC 1034 §4.2.1).
     public var isDelegation: Bool
+    /// For the apex of a served child zone: the parent zone's node for the same name (the cut),
+    /// or -1. DS lives there (RFC 4035 §3.1.4.1).
+    public var parentCut: Int32 = -1
 }
 
 public struct IndexedRRSet: Sendable {

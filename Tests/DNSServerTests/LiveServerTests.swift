@@ -168,3 +168,30 @@ final class LoopbackSocket {
 }
 
 struct SocketError: Error { var message: String }
+
+/// RFC 7766 edge cases on a real connection.
+@Suite(.serialized)
+struct TCPEdgeCaseTests {
+    @Test func halfCloseGetsTheAnswerThenTheConnectionCloses() async throws {
+        try await LiveServerTests.withServer { port in
+            let client = try LoopbackSocket(tcpPort: port)
+            let query = makeQuery("www.example.com", id: 9)
+            try client.send([0, UInt8(query.count)] + query)
+            shutdown(client.fd, Int32(SHUT_WR))
+            let started = Date()
+            let length = try client.receive(exactly: 2)
+            let response = try client.receive(exactly: Int(length[0]) << 8 | Int(length[1]))
+            #expect(response[0] == 0 && response[1] == 9)
+            #expect(try client.receive(timeout: 5).isEmpty, "closed after answering")
+            #expect(Date().timeIntervalSince(started) < 3, "not held until the idle timeout")
+        }
+    }
+
+    @Test func zeroLengthMessageClosesTheConnection() async throws {
+        try await LiveServerTests.withServer { port in
+            let client = try LoopbackSocket(tcpPort: port)
+            try client.send([0, 0])
+            #expect(try client.receive(timeout: 5).isEmpty)
+        }
+    }
+}

@@ -37,7 +37,8 @@ let answerCases: [Case] = [
     Case(query: q("example.com.", .soa), answer: ["example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 2026112501 7200 900 1209600 300"]),
     Case(query: q("example.com.", .caa), authority: [soa]),  // no CAA in the test zone: NODATA
     Case(query: q("opaque.example.com.", RRType(65534)), answer: ["opaque.example.com. 3600 IN TYPE65534 \\# 4 0A000001"]),
-    Case(query: q("www.example.com.", .a, class: .any), answer: www),
+    // QCLASS=ANY: answered, but not authoritatively (RFC 6895 §3.2).
+    Case(query: q("www.example.com.", .a, class: .any), aa: false, answer: www),
 
     // CNAME chains (RFC 1034 §4.3.2 step 3a).
     Case(query: q("api.example.com.", .a), answer: ["api.example.com. 3600 IN CNAME www.example.com."] + www),
@@ -63,7 +64,11 @@ let answerCases: [Case] = [
     // Chain leaves the served zones: only the CNAME.
     Case(query: q("outside.example.com.", .a), answer: ["outside.example.com. 3600 IN CNAME www.example.net."]),
     // Chain into a delegation: the CNAME only, the resolver follows it.
-    Case(query: q("tolab.example.com.", .a), answer: ["tolab.example.com. 3600 IN CNAME host.lab.example.com."]),
+    // A CNAME into a delegation: the chain, then the referral (RFC 1034 §4.3.2 step 3b after 3a).
+    Case(
+        query: q("tolab.example.com.", .a), answer: ["tolab.example.com. 3600 IN CNAME host.lab.example.com."],
+        authority: labReferral.authority, additional: labReferral.additional
+    ),
     // A loop is cut short; every record appears once.
     Case(query: q("loop1.example.com.", .a), answer: [
         "loop1.example.com. 3600 IN CNAME loop2.example.com.", "loop2.example.com. 3600 IN CNAME loop1.example.com.",

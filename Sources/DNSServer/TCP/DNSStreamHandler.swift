@@ -17,6 +17,8 @@ final class DNSStreamHandler: ChannelDuplexHandler {
     /// A transfer in progress and the snapshot it reads from (kept even if a reload happens).
     private var transfer: (ZoneTransfer, ServingSnapshot)?
     private var pending: [ByteBuffer] = []
+    /// The client half-closed: close once everything it asked for is answered.
+    private var inputClosed = false
 
     init(store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.store = store
@@ -31,6 +33,11 @@ final class DNSStreamHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
+        // A zero-length message is no DNS message at all: give up on the stream, as NSD does.
+        guard message.readableBytes > 0 else {
+            context.close(promise: nil)
+            return
+        }
         // Queries that arrive during a transfer wait for it to finish, keeping answers in order.
         guard transfer == nil else { pending.append(message); return }
         answer(message, context: context)
@@ -81,6 +88,7 @@ final class DNSStreamHandler: ChannelDuplexHandler {
         if transfer == nil {
             while transfer == nil, !pending.isEmpty { answer(pending.removeFirst(), context: context) }
             context.flush()
+            closeIfDone(context: context)
         }
     }
 
@@ -94,7 +102,22 @@ final class DNSStreamHandler: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
+    /// After the client's half-close, close once the answers written so far have gone out.
+    private func closeIfDone(context: ChannelHandlerContext) {
+        guard inputClosed, transfer == nil, pending.isEmpty else { return }
+        inputClosed = false
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            inputClosed = true
+            closeIfDone(context: context)
+            return
+        }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, transfer == nil {
             context.close(promise: nil)
             return
