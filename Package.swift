@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // ldns, Debian's libldns-dev (pkg-config name `ldns`). Only ZoneStore's loader imports it.
@@ -26,6 +27,13 @@ let package = Package(
 
         // Pure DNS wire codec: names, header, question, EDNS/ECS, bounded reader, compressing writer.
         .target(name: "DNSWire", swiftSettings: strict),
+
+        // Regions, endpoints and services from YAML: the configuration steering decides from.
+        .target(
+            name: "Topology",
+            dependencies: ["DNSWire", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
 
         // Zone files → immutable, lookup-ready zones (RFC 1034 §4.3.2).
         .target(name: "ZoneStore", dependencies: ["DNSWire", "CLDNS"], swiftSettings: strict),
@@ -63,6 +71,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire"]),
         .testTarget(
             name: "DNSServerTests",

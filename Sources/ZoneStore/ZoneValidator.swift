@@ -11,7 +11,7 @@ public enum ZoneValidator {
         var typesByOwner: [DNSName: [(RRType, ZoneRecord)]] = [:]
 
         for record in zone.records {
-            func fail(_ code: ZoneError.Code, _ message: String) {
+            func fail(_ code: ZoneErrorCode, _ message: String) {
                 errors.append(ZoneError(code, file: record.file, line: record.line, message))
             }
             guard record.owner.isSubdomain(of: origin) else {

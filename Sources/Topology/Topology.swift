@@ -1,0 +1,35 @@
+import DNSWire
+
+/// Regions and services, validated against each other and the served zones: the configuration
+/// steering decides from.
+public struct Topology: Sendable {
+    public var regions: [Region]
+    public var services: [DNSName: Service]
+
+    public init(regions: [Region], services: [DNSName: Service]) {
+        self.regions = regions
+        self.services = services
+    }
+
+    public static let empty = Topology(regions: [], services: [:])
+
+    public func region(named name: String) -> Region? { regions.first { $0.name == name } }
+
+    /// Endpoints that serve `service`, across all regions.
+    public func endpoints(for service: DNSName) -> [Endpoint] {
+        regions.flatMap { $0.endpoints.filter { $0.services.contains(service) } }
+    }
+}
+
+/// What the topology needs to know about the served zones to validate services.
+public struct ZoneFacts: Sendable {
+    /// Origins of the served zones (lowercase).
+    public var origins: [DNSName]
+    /// Owner names that have A or AAAA data in a zone file (lowercase).
+    public var addressOwners: Set<DNSName>
+
+    public init(origins: [DNSName], addressOwners: Set<DNSName>) {
+        self.origins = origins
+        self.addressOwners = addressOwners
+    }
+}
