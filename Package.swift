@@ -35,6 +35,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Steering: service + client + health view + RNG → endpoints, TTL, ECS scope. Pure.
+        .target(name: "Steering", dependencies: ["Topology", "DNSWire"], swiftSettings: strict),
+
         // Zone files → immutable, lookup-ready zones (RFC 1034 §4.3.2).
         .target(name: "ZoneStore", dependencies: ["DNSWire", "CLDNS"], swiftSettings: strict),
 
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
+        .testTarget(name: "SteeringTests", dependencies: ["Steering", "Topology", "DNSWire"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire"]),
         .testTarget(
             name: "DNSServerTests",

@@ -94,7 +94,7 @@ public struct NetworkPrefix: Hashable, Sendable, CustomStringConvertible {
     }
 
     @inline(__always)
-    static func mask(_ length: Int) -> (UInt64, UInt64) {
+    public static func mask(_ length: Int) -> (UInt64, UInt64) {
         let high: UInt64 = length >= 64 ? ~0 : (length == 0 ? 0 : ~0 << (64 - UInt64(length)))
         let low: UInt64 = length <= 64 ? 0 : (length >= 128 ? ~0 : ~0 << (128 - UInt64(length)))
         return (high, low)

@@ -1,0 +1,215 @@
+import DNSWire
+import Foundation
+import Topology
+
+/// Steering as a pure function: service + client + health view + random source → endpoints,
+/// TTL and ECS scope. No I/O and no clock; the random source is injected so tests can seed it.
+/// Nothing here allocates: candidates live in fixed inline arrays.
+public enum Steerer {
+    /// Candidates considered per region (or per answer for `weighted`); more are ignored.
+    public static let maxCandidates = 64
+    /// RFC 7871 §11.1: never use more of the client address than this.
+    public static let ipv4PrefixLimit: UInt8 = 24
+    public static let ipv6PrefixLimit: UInt8 = 56
+
+    public static func steer<R: RandomNumberGenerator, O: SteeringObserver>(
+        service serviceID: Int, ipv6: Bool, client: NetworkAddress?, clientSubnet: ClientSubnet?,
+        table: SteeringTable, health: HealthView, failOpen: Bool = true, rng: inout R, observer: inout O
+    ) -> SteeringDecision {
+        let compiled = table.services[serviceID]
+        let service = compiled.service
+        let family = ipv6 ? 1 : 0
+        var decision = SteeringDecision()
+        decision.ttl = service.ttl
+
+        // The client: its ECS subnet when it sent one with a prefix, else its source address.
+        var address = client
+        var prefixLength = client.map { UInt8($0.bitCount) } ?? 0
+        if let ecs = clientSubnet, ecs.sourcePrefixLength > 0 {
+            let limit = ecs.family == 1 ? ipv4PrefixLimit : ipv6PrefixLimit
+            prefixLength = min(ecs.sourcePrefixLength, limit)
+            address = masked(NetworkAddress(ecs), to: Int(prefixLength))
+            observer.note("client \(address!)/\(prefixLength) from EDNS Client Subnet")
+        } else if let client {
+            let limit = client.family == .ipv4 ? ipv4PrefixLimit : ipv6PrefixLimit
+            address = masked(client, to: Int(limit))
+            prefixLength = limit
+            observer.note("client \(client) (source address)")
+        }
+
+        // Client region: longest matching network, else nearest to the default location.
+        var matchedLength: UInt8?
+        if let address {
+            for (prefix, region) in table.clientNetworks where prefix.length <= Int(prefixLength) && prefix.contains(address) {
+                decision.clientRegion = region
+                matchedLength = UInt8(prefix.length)
+                observer.note("client region \(table.regionNames[region]): matches \(prefix)")
+                break
+            }
+        }
+        if decision.clientRegion < 0, let first = table.defaultOrder.first {
+            decision.clientRegion = first
+            observer.note("client region \(table.regionNames[first]): no client network matches; nearest to the default location")
+        }
+
+        // Which regions, in which order, and whether the answer depends on the client.
+        let dependsOnClient: Bool
+        var order: InlineArray<64, Int32> = .init(repeating: -1)
+        var orderCount = 0
+        func add(_ region: Int) {
+            guard orderCount < 64 else { return }
+            order[orderCount] = Int32(region)
+            orderCount += 1
+        }
+        switch service.policy {
+        case .nearest, .latency:
+            // `latency` needs measured latency (gossip); until then it orders by distance too.
+            dependsOnClient = true
+            let regions = decision.clientRegion >= 0 && matchedLength != nil ? table.regionsByDistance[decision.clientRegion] : table.defaultOrder
+            for region in regions { add(region) }
+        case .failover:
+            dependsOnClient = false
+            for region in compiled.failoverOrder { add(region) }
+        case .weighted:
+            dependsOnClient = false
+        }
+
+        var candidates: InlineArray<64, Int32> = .init(repeating: -1)
+        var candidateCount = 0
+        if service.policy == .weighted {
+            for region in table.regionNames.indices {
+                collect(compiled.byRegion[family][region], health: health, into: &candidates, count: &candidateCount, table: table, observer: &observer)
+            }
+        } else {
+            for i in 0..<orderCount {
+                let region = Int(order[i])
+                collect(compiled.byRegion[family][region], health: health, into: &candidates, count: &candidateCount, table: table, observer: &observer)
+                if candidateCount > 0 {
+                    decision.answeredRegion = region
+                    observer.note("answering from region \(table.regionNames[region])")
+                    break
+                }
+                observer.note("region \(table.regionNames[region]): no healthy \(ipv6 ? "IPv6" : "IPv4") endpoint")
+            }
+        }
+
+        // Fail open: nothing healthy anywhere, so answer from every endpoint (as gdnsd and Route 53 do).
+        if candidateCount == 0 {
+            for region in table.regionNames.indices {
+                for endpoint in compiled.byRegion[family][region] where candidateCount < maxCandidates {
+                    candidates[candidateCount] = Int32(endpoint)
+                    candidateCount += 1
+                }
+            }
+            guard candidateCount > 0 else {
+                observer.note("no \(ipv6 ? "IPv6" : "IPv4") endpoint serves \(service.name): NODATA")
+                return decision
+            }
+            guard failOpen else {
+                observer.note("no healthy endpoint and fail-open is off: NODATA")
+                return decision
+            }
+            decision.failedOpen = true
+            observer.note("no healthy endpoint anywhere: failing open to all \(candidateCount)")
+        }
+
+        if service.sticky, let address {
+            pickSticky(address: address, candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, decision: &decision)
+        } else {
+            pickWeighted(candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, useHealth: !decision.failedOpen, rng: &rng, decision: &decision)
+        }
+        for i in 0..<decision.count { observer.note("answer \(table.endpoints[Int(decision.endpoints[i])].name) \(table.endpoints[Int(decision.endpoints[i])].address)") }
+
+        // RFC 7871 §7.2.1: scope = how much of the client address decided the answer.
+        if clientSubnet != nil {
+            var scope: UInt8 = 0
+            if dependsOnClient { scope = matchedLength ?? prefixLength }
+            if service.sticky { scope = prefixLength }
+            decision.scopePrefixLength = min(scope, prefixLength)
+            observer.note("ECS scope /\(decision.scopePrefixLength)")
+        }
+        return decision
+    }
+
+    private static func collect<O: SteeringObserver>(
+        _ ids: [Int], health: HealthView, into candidates: inout InlineArray<64, Int32>, count: inout Int,
+        table: SteeringTable, observer: inout O
+    ) {
+        for id in ids {
+            if health.isServing(id) {
+                if count < maxCandidates {
+                    candidates[count] = Int32(id)
+                    count += 1
+                }
+            } else {
+                observer.note("excluded \(table.endpoints[id].name): \(health.up[id] ? "no healthy capacity" : "down")")
+            }
+        }
+    }
+
+    /// Weighted draw without replacement; weight = configured weight × healthy capacity.
+    private static func pickWeighted<R: RandomNumberGenerator>(
+        candidates: InlineArray<64, Int32>, count: Int, want: Int, table: SteeringTable, health: HealthView,
+        useHealth: Bool, rng: inout R, decision: inout SteeringDecision
+    ) {
+        var pool = candidates
+        var remaining = count
+        var weights: InlineArray<64, Double> = .init(repeating: 0)
+        var total = 0.0
+        for i in 0..<remaining {
+            let id = Int(pool[i])
+            weights[i] = Double(table.endpoints[id].weight) * (useHealth ? health.capacity[id] : 1)
+            total += weights[i]
+        }
+        while decision.count < want, remaining > 0, total > 0 {
+            var target = Double(rng.next() >> 11) * 0x1p-53 * total
+            var chosen = remaining - 1
+            for i in 0..<remaining {
+                if target < weights[i] { chosen = i; break }
+                target -= weights[i]
+            }
+            decision.append(Int(pool[chosen]))
+            total -= weights[chosen]
+            remaining -= 1
+            pool[chosen] = pool[remaining]
+            weights[chosen] = weights[remaining]
+        }
+    }
+
+    /// Weighted rendezvous hashing on the client network: each candidate scores
+    /// weight / -ln(u) with u from a hash of (network, endpoint); the highest scores win. A client
+    /// keeps its endpoints while they stay healthy, and losing one moves only its clients.
+    private static func pickSticky(
+        address: NetworkAddress, candidates: InlineArray<64, Int32>, count: Int, want: Int,
+        table: SteeringTable, health: HealthView, decision: inout SteeringDecision
+    ) {
+        var scores: InlineArray<64, Double> = .init(repeating: 0)
+        for i in 0..<count {
+            let id = Int(candidates[i])
+            let h = mix(address.high ^ (address.low &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(id) &* 0xC2B2_AE3D_27D4_EB4F))
+            let u = (Double(h >> 11) + 0.5) * 0x1p-53
+            scores[i] = Double(table.endpoints[id].weight) * max(health.capacity[id], 0.001) / -log(u)
+        }
+        var taken: InlineArray<64, Bool> = .init(repeating: false)
+        while decision.count < min(want, count) {
+            var best = -1
+            for i in 0..<count where !taken[i] && (best < 0 || scores[i] > scores[best]) { best = i }
+            taken[best] = true
+            decision.append(Int(candidates[best]))
+        }
+    }
+
+    /// SplitMix64 finaliser.
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func masked(_ address: NetworkAddress, to length: Int) -> NetworkAddress {
+        let (high, low) = NetworkPrefix.mask(length)
+        return NetworkAddress(family: address.family, high: address.high & high, low: address.low & low)
+    }
+}

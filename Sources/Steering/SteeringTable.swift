@@ -1,0 +1,64 @@
+import DNSWire
+import Topology
+
+/// A `Topology` compiled for query time: endpoints numbered, client networks ordered for
+/// longest-prefix match, every region's neighbours ordered by distance, and each service's
+/// endpoints grouped by region and address family. Built once per configuration load.
+public final class SteeringTable: Sendable {
+    public let topology: Topology
+    /// All endpoints; an endpoint's index is its id in `HealthView`.
+    public let endpoints: [Endpoint]
+    public let regionNames: [String]
+    let regionOfEndpoint: [Int]
+    /// (network, region), longest prefixes first.
+    let clientNetworks: [(prefix: NetworkPrefix, region: Int)]
+    /// For each region: every region, itself first, then by great-circle distance.
+    let regionsByDistance: [[Int]]
+    /// Region order for clients that match no network: by distance from `defaultLocation`.
+    let defaultOrder: [Int]
+    public let services: [CompiledService]
+    let serviceIndex: [DNSName: Int]
+
+    /// A service's endpoints: `byRegion[family][region]` lists endpoint ids (family 0 = IPv4).
+    public struct CompiledService: Sendable {
+        public let service: Service
+        let byRegion: [[[Int]]]
+        let failoverOrder: [Int]
+    }
+
+    public init(topology: Topology, defaultLocation: GeoLocation = GeoLocation(latitude: 0, longitude: 0)) {
+        self.topology = topology
+        let regions = topology.regions.sorted { $0.name < $1.name }
+        regionNames = regions.map(\.name)
+        endpoints = regions.flatMap(\.endpoints)
+        regionOfEndpoint = regions.enumerated().flatMap { index, region in region.endpoints.map { _ in index } }
+        clientNetworks = regions.enumerated()
+            .flatMap { index, region in region.clients.map { (prefix: $0, region: index) } }
+            .sorted { $0.prefix.length > $1.prefix.length }
+        regionsByDistance = regions.map { from in
+            regions.indices.sorted {
+                let (a, b) = (from.location.distanceKilometers(to: regions[$0].location), from.location.distanceKilometers(to: regions[$1].location))
+                return a == b ? regions[$0].name < regions[$1].name : a < b
+            }
+        }
+        defaultOrder = regions.indices.sorted {
+            let (a, b) = (defaultLocation.distanceKilometers(to: regions[$0].location), defaultLocation.distanceKilometers(to: regions[$1].location))
+            return a == b ? regions[$0].name < regions[$1].name : a < b
+        }
+        let names = regionNames
+        let all = endpoints
+        let regionOf = regionOfEndpoint
+        services = topology.services.keys.sorted().map { name in
+            let service = topology.services[name]!
+            let byRegion = [NetworkAddress.Family.ipv4, .ipv6].map { family in
+                names.indices.map { region in
+                    all.indices.filter { regionOf[$0] == region && all[$0].address.family == family && all[$0].services.contains(name) }
+                }
+            }
+            return CompiledService(service: service, byRegion: byRegion, failoverOrder: service.failover.compactMap { names.firstIndex(of: $0) })
+        }
+        serviceIndex = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1.service.name, $0) })
+    }
+
+    public func service(named name: DNSName) -> Int? { serviceIndex[name.lowercased()] }
+}
