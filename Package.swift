@@ -42,13 +42,13 @@ let package = Package(
         .target(name: "ZoneStore", dependencies: ["DNSWire", "CLDNS"], swiftSettings: strict),
 
         // Pure, synchronous: query bytes + snapshot → response bytes or drop.
-        .target(name: "QueryEngine", dependencies: ["DNSWire", "ZoneStore"], swiftSettings: strict),
+        .target(name: "QueryEngine", dependencies: ["DNSWire", "ZoneStore", "Topology", "Steering"], swiftSettings: strict),
 
         // NIO shell: UDP/TCP listeners, snapshot store, reload, metrics.
         .target(
             name: "DNSServer",
             dependencies: [
-                "QueryEngine", "ZoneStore", "DNSWire", "CDatagramBatch",
+                "QueryEngine", "ZoneStore", "DNSWire", "Topology", "CDatagramBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "SteeringTests", dependencies: ["Steering", "Topology", "DNSWire"]),
-        .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire"]),
+        .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering"]),
         .testTarget(
             name: "DNSServerTests",
             dependencies: [

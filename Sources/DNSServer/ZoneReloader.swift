@@ -1,28 +1,33 @@
 import Logging
 import QueryEngine
+import Topology
 import ServiceLifecycle
 import UnixSignals
 import ZoneStore
 
-/// Loads the zone folder into a new snapshot and publishes it; on SIGHUP, again. A zone file
-/// that fails keeps its previous version (the error is logged with file and line), so a bad
-/// edit never takes a zone off the air, and queries in flight finish on the snapshot they hold.
-public struct ZoneReloader: Service {
+/// Loads the zone folder (and the regions and services, when configured) into a new snapshot
+/// and publishes it; on SIGHUP, again. A zone file that fails keeps its previous version and a
+/// topology that fails keeps the previous topology (errors are logged with file and line), so
+/// a bad edit never takes anything off the air, and queries in flight finish on the snapshot
+/// they hold.
+public struct ZoneReloader: ServiceLifecycle.Service {
     public let loader: ZoneDirectoryLoader
+    public let topologyLoader: TopologyLoader?
     public let store: SnapshotStore
     public let metrics: DNSMetrics
     public let logger: Logger
 
-    public init(loader: ZoneDirectoryLoader, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
+    public init(loader: ZoneDirectoryLoader, topologyLoader: TopologyLoader? = nil, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.loader = loader
+        self.topologyLoader = topologyLoader
         self.store = store
         self.metrics = metrics
         self.logger = logger
     }
 
     /// Builds a snapshot from disk, falling back per file to `previous`.
-    public static func snapshot(from report: ZoneDirectoryLoader.Report, configuration: QueryEngineConfiguration, generation: Int) -> ServingSnapshot {
-        ServingSnapshot(sources: report.zones, configuration: configuration, generation: generation)
+    public static func snapshot(from report: ZoneDirectoryLoader.Report, topology: Topology?, configuration: QueryEngineConfiguration, generation: Int) -> ServingSnapshot {
+        ServingSnapshot(sources: report.zones, configuration: configuration, generation: generation, topology: topology)
     }
 
     /// Reloads every zone and publishes the result; returns the report.
@@ -31,7 +36,19 @@ public struct ZoneReloader: Service {
         let current = store.snapshot
         let report = loader.load(previous: current.sources)
         Self.log(report, logger: logger)
-        store.publish(Self.snapshot(from: report, configuration: current.configuration, generation: current.generation + 1))
+        var topology = current.steering?.topology
+        if let topologyLoader {
+            switch topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)) {
+            case .success(let loaded):
+                topology = loaded
+                logger.info("regions loaded", metadata: ["regions": "\(loaded.regions.count)", "services": "\(loaded.services.count)"])
+            case .failure(let failure):
+                for error in failure.errors { logger.error("\(error)") }
+                logger.error("regions and services rejected", metadata: ["serving": "\(topology == nil ? "nothing" : "previous version")"])
+                metrics.reloadFailures.increment()
+            }
+        }
+        store.publish(Self.snapshot(from: report, topology: topology, configuration: current.configuration, generation: current.generation + 1))
         metrics.reloads.increment()
         if !report.failures.isEmpty { metrics.reloadFailures.increment() }
         return report

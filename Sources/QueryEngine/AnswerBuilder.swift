@@ -8,7 +8,10 @@ enum AnswerBuilder {
     /// A CNAME chain longer than this (or a loop) is cut short, as NSD does.
     static let maxChain = 8
 
-    static func answer(qname: UnsafeRawBufferPointer, qtype: RRType, index: ZoneIndex, writer: inout ResponseWriter) -> ResponseCode {
+    static func answer(
+        qname: UnsafeRawBufferPointer, qtype: RRType, index: ZoneIndex, steering: SteeringInput,
+        writer: inout ResponseWriter, ecsScope: inout UInt8
+    ) -> ResponseCode {
         var name = qname
         // Nodes answered from so far: a CNAME that leads back to one is a loop, cut there so
         // that no RRset goes in twice (as Knot's `cname_chain_loop`).
@@ -30,6 +33,12 @@ enum AnswerBuilder {
                 for earlier in 0..<hop where visited[earlier] == node { return .noError }
                 visited[hop] = node
                 if hop == 0 { writer.header[.aa] = true }
+                let n = index.nodes[Int(node)]
+                if n.service >= 0, qtype == .a || qtype == .aaaa || qtype == .any,
+                   let scope = steering.answer(service: Int(n.service), ipv6: qtype == .aaaa, owner: name, writer: &writer) {
+                    ecsScope = scope
+                    return .noError
+                }
                 if let target = answerNode(node, owner: name, qtype: qtype, zone: zone, index: index, writer: &writer, added: &additional) {
                     name = target
                     continue

@@ -6,9 +6,13 @@ public struct ClientContext: Sendable {
 
     public var address: NetworkAddress?
     public var transport: Transport
+    /// Randomness for this query (weighted picks), supplied by the transport so that the engine
+    /// stays a pure function of its inputs.
+    public var randomSeed: UInt64
 
-    public init(address: NetworkAddress?, transport: Transport) {
+    public init(address: NetworkAddress?, transport: Transport, randomSeed: UInt64 = 0) {
         self.address = address
         self.transport = transport
+        self.randomSeed = randomSeed
     }
 }

@@ -46,6 +46,8 @@ public enum QueryProcessor {
         }
 
         var rcode = ResponseCode.noError
+        // RFC 7871 §7.2.1: static data does not depend on the subnet (scope 0); steering says otherwise.
+        var ecsScope: UInt8 = 0
         if let edns = query.edns, edns.version > 0 {
             // RFC 6891 §6.1.3: unknown version → BADVERS, answering as version 0.
             rcode = .badVers
@@ -67,7 +69,8 @@ public enum QueryProcessor {
                     }
                 } else {
                     let qname = UnsafeRawBufferPointer(rebasing: packet[query.qnameRange])
-                    rcode = AnswerBuilder.answer(qname: qname, qtype: query.qtype, index: snapshot.index, writer: &writer)
+                    let steering = SteeringInput(snapshot: snapshot, client: client, clientSubnet: query.edns?.clientSubnet)
+                    rcode = AnswerBuilder.answer(qname: qname, qtype: query.qtype, index: snapshot.index, steering: steering, writer: &writer, ecsScope: &ecsScope)
                 }
             case .chaos:
                 rcode = ChaosResponder.answer(query: query, packet: packet, configuration: configuration, writer: &writer)
@@ -82,7 +85,7 @@ public enum QueryProcessor {
         if let edns = query.edns {
             writer.release(optSize)
             var ecs = edns.clientSubnet
-            ecs?.scopePrefixLength = 0  // RFC 7871 §7.2.1: static data does not depend on the subnet.
+            ecs?.scopePrefixLength = ecsScope
             let written: Bool = if edns.nsidRequested, let id = configuration.nsid {
                 id.withUnsafeBytes { bytes in
                     writer.writeOPT(payloadSize: configuration.maxUDPPayload, extendedRcode: UInt8(rcode.rawValue >> 4), dnssecOK: edns.dnssecOK, nsid: bytes, clientSubnet: ecs)

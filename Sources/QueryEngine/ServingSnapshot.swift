@@ -1,3 +1,6 @@
+import DNSWire
+import Steering
+import Topology
 import ZoneStore
 
 /// Everything a query is answered from, swapped as a whole on reload (Knot's RCU idea):
@@ -8,11 +11,34 @@ public final class ServingSnapshot: Sendable {
     public let sources: [String: ZoneData]
     public let configuration: QueryEngineConfiguration
     public let generation: Int
+    /// Service names and their endpoints, when regions are configured.
+    public let steering: SteeringTable?
+    /// Endpoint health as last reported; a health change publishes a new snapshot sharing the rest.
+    public let health: HealthView
 
-    public init(sources: [String: ZoneData], configuration: QueryEngineConfiguration, generation: Int) {
+    public init(sources: [String: ZoneData], configuration: QueryEngineConfiguration, generation: Int, topology: Topology? = nil) {
         self.sources = sources
-        self.index = ZoneIndexBuilder.build(sources.keys.sorted().map { sources[$0]! })
+        let steering = topology.map { SteeringTable(topology: $0) }
+        var serviceIDs: [DNSName: Int32] = [:]
+        for (id, compiled) in (steering?.services ?? []).enumerated() { serviceIDs[compiled.service.name] = Int32(id) }
+        self.index = ZoneIndexBuilder.build(sources.keys.sorted().map { sources[$0]! }, services: serviceIDs)
         self.configuration = configuration
         self.generation = generation
+        self.steering = steering
+        self.health = HealthView(endpointCount: steering?.endpoints.count ?? 0)
+    }
+
+    private init(sharing other: ServingSnapshot, health: HealthView, generation: Int) {
+        index = other.index
+        sources = other.sources
+        configuration = other.configuration
+        steering = other.steering
+        self.health = health
+        self.generation = generation
+    }
+
+    /// The same zones and topology with new health.
+    public func with(health: HealthView) -> ServingSnapshot {
+        ServingSnapshot(sharing: self, health: health, generation: generation + 1)
     }
 }

@@ -147,6 +147,8 @@ public struct IndexedNode: Sendable {
     public var isApex: Bool
     /// Has NS and is not the apex: a zone cut (RFC 1034 §4.2.1).
     public var isDelegation: Bool
+    /// A steered service at this name (id into the steering table), or -1.
+    public var service: Int32 = -1
     /// For the apex of a served child zone: the parent zone's node for the same name (the cut),
     /// or -1. DS lives there (RFC 4035 §3.1.4.1).
     public var parentCut: Int32 = -1

@@ -3,7 +3,9 @@ import DNSWire
 /// Compiles validated zones into a `ZoneIndex`: RRsets deduplicated (RFC 2181 §5), empty
 /// non-terminals added so that they answer NODATA, wildcards linked to their parents.
 public enum ZoneIndexBuilder {
-    public static func build(_ zones: [ZoneData]) -> ZoneIndex {
+    /// `services` maps steered names (lowercase) to their service id: each gets a node, marked,
+    /// so that lookup finds it without any other data there.
+    public static func build(_ zones: [ZoneData], services: [DNSName: Int32] = [:]) -> ZoneIndex {
         var indexedZones: [IndexedZone] = []
         var nodes: [IndexedNode] = []
         var rrsets: [IndexedRRSet] = []
@@ -17,6 +19,9 @@ public enum ZoneIndexBuilder {
                 var set = byOwner[record.owner, default: [:]][record.type, default: []]
                 if !set.contains(where: { $0.sameData(as: record) }) { set.append(record) }
                 byOwner[record.owner, default: [:]][record.type] = set
+            }
+            for name in services.keys where name.isSubdomain(of: zone.origin) && byOwner[name] == nil {
+                byOwner[name] = [:]
             }
             // Empty non-terminals: every name between the apex and an owner exists.
             for owner in Array(byOwner.keys) {
@@ -64,7 +69,7 @@ public enum ZoneIndexBuilder {
                 nodes.append(IndexedNode(
                     nameOffset: nameOffset, nameLength: UInt16(owner.wire.count), zone: zoneIndex,
                     rrsetStart: rrsetStart, rrsetCount: Int32(rrsets.count) - rrsetStart, wildcard: -1,
-                    isApex: isApex, isDelegation: !isApex && types[.ns] != nil
+                    isApex: isApex, isDelegation: !isApex && types[.ns] != nil, service: services[owner] ?? -1
                 ))
             }
             for (name, index) in nodeOfName where name.isWildcard {

@@ -13,7 +13,7 @@ final class DNSStreamHandler: ChannelDuplexHandler {
     private let store: SnapshotStore
     private let metrics: DNSMetrics
     private let logger: Logger
-    private var client = ClientContext(address: nil, transport: .tcp)
+    private var client = ClientContext(address: nil, transport: .tcp, randomSeed: UInt64.random(in: 0...UInt64.max))
     /// A transfer in progress and the snapshot it reads from (kept even if a reload happens).
     private var transfer: (ZoneTransfer, ServingSnapshot)?
     private var pending: [ByteBuffer] = []
@@ -46,6 +46,7 @@ final class DNSStreamHandler: ChannelDuplexHandler {
     private func answer(_ message: ByteBuffer, context: ChannelHandlerContext) {
         let started = NIODeadline.now()
         let snapshot = store.snapshot
+        client.randomSeed &+= 0x9E37_79B9_7F4A_7C15
         var response = context.channel.allocator.buffer(capacity: 512)
         var outcome = QueryOutcome.drop
         response.writeInteger(UInt16(0))

@@ -28,6 +28,8 @@ final class DatagramWorker: @unchecked Sendable {
     private let logger: Logger
     private let responseSize: Int
     private let stopping = ManagedAtomic(false)
+    /// Per-query random seeds (weighted steering): a counter run through SplitMix64 by the engine.
+    private var sequence = UInt64.random(in: 0...UInt64.max)
     private let exited = DispatchSemaphore(value: 0)
 
     // Buffers owned by the worker thread alone (the reason for @unchecked Sendable).
@@ -122,7 +124,8 @@ final class DatagramWorker: @unchecked Sendable {
                 }
                 let packet = UnsafeRawBufferPointer(start: receiveBuffers + i * Self.receiveSize, count: Int(header.msg_len))
                 let out = UnsafeMutableRawBufferPointer(start: responseBuffers + i * responseSize, count: responseSize)
-                let client = ClientContext(address: NetworkAddress(sockaddr: peers + i), transport: .udp)
+                sequence &+= 1
+                let client = ClientContext(address: NetworkAddress(sockaddr: peers + i), transport: .udp, randomSeed: sequence)
                 let outcome = QueryProcessor.respond(to: packet, from: client, snapshot: snapshot, into: out)
                 metrics.record(outcome, transport: .udp, nanoseconds: (NIODeadline.now() - started).nanoseconds)
                 guard case .respond(let length, _, _) = outcome else { continue }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import QueryEngine
 import ServiceLifecycle
+import Topology
 import ZoneStore
 
 /// `meridian serve`: the authoritative DNS server.
@@ -14,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Folder of *.zone files (origin = file name without .zone unless the file sets $ORIGIN).")
     var zones: String = "zones"
+
+    @Option(help: "Folder of region files (*.yaml); service names from zones/*.services.yaml are then steered.")
+    var regions: String?
 
     @Option(help: ArgumentHelp("Address to listen on, UDP and TCP (repeatable; port 0 picks a free port).", valueName: "host:port"))
     var listen: [String] = ["127.0.0.1:5353"]
@@ -75,7 +79,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(unreadable.map(\.description).joined(separator: "\n"))
         }
         ZoneReloader.log(report, logger: logger)
-        let store = SnapshotStore(ZoneReloader.snapshot(from: report, configuration: engine, generation: 1))
+        let topologyLoader = regions.map { TopologyLoader(regionsDirectory: $0, zonesDirectory: zones) }
+        var topology: Topology?
+        if let topologyLoader {
+            // At startup a bad region or services file is fatal: there is no previous version to keep.
+            topology = try topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
+        }
+        let store = SnapshotStore(ZoneReloader.snapshot(from: report, topology: topology, configuration: engine, generation: 1))
         let metrics = DNSMetrics()
         let server = DNSServer(
             configuration: DNSServerConfiguration(
@@ -84,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             store: store, metrics: metrics, logger: logger
         )
-        let reloader = ZoneReloader(loader: loader, store: store, metrics: metrics, logger: logger)
+        let reloader = ZoneReloader(loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server), .init(service: reloader)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

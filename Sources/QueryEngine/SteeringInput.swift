@@ -1,0 +1,60 @@
+import DNSWire
+import Steering
+
+/// What steering needs from a query, and how its decision becomes A/AAAA records.
+struct SteeringInput {
+    let table: SteeringTable?
+    let health: HealthView
+    let client: NetworkAddress?
+    let clientSubnet: ClientSubnet?
+    let seed: UInt64
+
+    init(snapshot: ServingSnapshot, client: ClientContext, clientSubnet: ClientSubnet?) {
+        table = snapshot.steering
+        health = snapshot.health
+        self.client = client.address
+        self.clientSubnet = clientSubnet
+        seed = client.randomSeed
+    }
+
+    /// Writes the steered records for `service` under `owner`. Returns the ECS scope, or nil
+    /// when steering has nothing for this type (the caller answers NODATA from the zone).
+    func answer(service: Int, ipv6: Bool, owner: UnsafeRawBufferPointer, writer: inout ResponseWriter) -> UInt8? {
+        guard let table else { return nil }
+        var random = SeededRandom(state: seed)
+        var ignored = IgnoredSteps()
+        let decision = Steerer.steer(
+            service: service, ipv6: ipv6, client: client, clientSubnet: clientSubnet,
+            table: table, health: health, rng: &random, observer: &ignored
+        )
+        guard decision.count > 0 else { return nil }
+        writer.header[.aa] = true
+        let mark = writer.mark()
+        for i in 0..<decision.count {
+            let address = table.endpoints[Int(decision.endpoints[i])].address
+            // RDATA straight from the address bits (RFC 1035 §3.4.1, RFC 3596 §2.2).
+            var bytes = (address.high.bigEndian, address.low.bigEndian)
+            let written = withUnsafeBytes(of: &bytes) { raw in
+                writer.writeRecord(
+                    owner: owner, type: ipv6 ? .aaaa : .a, ttl: decision.ttl,
+                    rdata: UnsafeRawBufferPointer(rebasing: raw[0..<(ipv6 ? 16 : 4)]), section: .answer
+                )
+            }
+            if !written {
+                writer.rollback(to: mark)
+                writer.header[.tc] = true
+                break
+            }
+        }
+        return decision.scopePrefixLength
+    }
+}
+
+/// SplitMix64: a fast, seedable generator; each query gets its own seed from the transport.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Steerer.mix(state)
+    }
+}

@@ -1,0 +1,13 @@
+import DNSWire
+import Topology
+import ZoneStore
+
+extension ZoneFacts {
+    /// What topology validation needs to know about loaded zones.
+    public init(zones: some Collection<ZoneData>) {
+        self.init(
+            origins: zones.map(\.origin),
+            addressOwners: Set(zones.flatMap { $0.records.filter { $0.type == .a || $0.type == .aaaa }.map(\.owner) })
+        )
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// Service names answered by steering, through the built binary and `dig +subnet`.
+@Suite(.serialized)
+struct SteeringEndToEndTests {
+    static let regions = [
+        "us-east.yaml": """
+        region: us-east
+        location: { lat: 39.04, lon: -77.49 }
+        clients: [ "10.1.0.0/16", "2001:db8:1::/48" ]
+        endpoints:
+          - { name: use-www-a, address: 127.0.0.11, port: 8080, weight: 2, services: [ www.example.com ] }
+          - { name: use-www-b, address: 127.0.0.12, port: 8080, services: [ www.example.com ] }
+          - { name: use-www-6, address: "::1", port: 8080, services: [ www.example.com ] }
+        """,
+        "eu-west.yaml": """
+        region: eu-west
+        location: { lat: 53.35, lon: -6.26 }
+        clients: [ "10.2.0.0/16" ]
+        endpoints:
+          - { name: euw-www-a, address: 127.0.0.21, port: 8080, services: [ www.example.com ] }
+        """,
+    ]
+
+    /// The repo's zones with `www` turned into a steered service.
+    static func setUp() throws -> (zones: URL, regions: URL) {
+        let zones = try Repo.zonesCopy(extra: ["example.com.services.yaml": "www.example.com:\n  policy: nearest\n  ttl: 30\n  answers: 2\n"])
+        let zoneFile = zones.appendingPathComponent("example.com.zone")
+        let text = try String(contentsOf: zoneFile, encoding: .utf8)
+        let withoutWWW = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("www ") && !$0.hasPrefix("        300 IN") }
+        try withoutWWW.joined(separator: "\n").write(to: zoneFile, atomically: true, encoding: .utf8)
+        let regions = try Repo.temporaryDirectory()
+        for (name, text) in Self.regions { try text.write(to: regions.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return (zones, regions)
+    }
+
+    @Test func clientsGetTheirRegionsEndpointsWithTheScopeThatDecided() throws {
+        let (zones, regions) = try Self.setUp()
+        let check = try run(Repo.binary.path, ["check", "--zones", zones.path, "--regions", regions.path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("2 regions, 4 endpoints, 1 services OK"), "\(check.output)")
+
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path])
+        defer { server.stop() }
+        let east = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
+        #expect(east.status == "NOERROR")
+        #expect(east.flags.contains("aa"))
+        #expect(Set(east.answers(ofType: "A")) == ["127.0.0.11", "127.0.0.12"], "\(east)")
+        #expect(east.answer.allSatisfy { DigResult.fields($0)[1] == "30" }, "service TTL")
+        #expect(east.clientSubnet == "10.1.2.0/24/16", "scope = the matched /16")
+        let west = try dig(server, "www.example.com", "A", "+subnet=10.2.0.0/24")
+        #expect(west.answers(ofType: "A") == ["127.0.0.21"])
+        let v6 = try dig(server, "www.example.com", "AAAA", "+subnet=2001:db8:1::/56")
+        #expect(v6.answers(ofType: "AAAA") == ["::1"])
+        // Static data in the same zone is untouched.
+        #expect(try dig(server, "mail.example.com", "A").answers(ofType: "A") == ["192.0.2.25"])
+        // Other types at a service name: NODATA with the SOA.
+        let txt = try dig(server, "www.example.com", "TXT")
+        #expect(txt.status == "NOERROR" && txt.answer.isEmpty && txt.authority.count == 1)
+    }
+
+    @Test func checkReportsRegionErrorsWithFileAndLine() throws {
+        let (zones, regions) = try Self.setUp()
+        try "www.example.com:\n  policy: failover\n  failover: [ us-east, mars ]\n".write(to: zones.appendingPathComponent("example.com.services.yaml"), atomically: true, encoding: .utf8)
+        let check = try run(Repo.binary.path, ["check", "--zones", zones.path, "--regions", regions.path])
+        #expect(check.status == 1)
+        #expect(check.output.contains("example.com.services.yaml:2: service www.example.com.: unknown region 'mars' in failover"), "\(check.output)")
+    }
+}
