@@ -3,7 +3,7 @@ SWIFT ?= swift
 ZONES ?= zones
 LISTEN ?= 127.0.0.1:5353
 # Debian packages the build, the tests and the benchmarks use.
-APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd
+APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl
 BIN := .build/debug/meridian
 
 .PHONY: deps build serve check test bench clean

@@ -61,10 +61,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Admin HTTP API of a DNS node: health reports in, state out.
+        .target(
+            name: "Admin",
+            dependencies: [
+                "DNSServer", "QueryEngine", "Steering",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine", "Topology",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -33,22 +33,24 @@ public struct ZoneReloader: ServiceLifecycle.Service {
     /// Reloads every zone and publishes the result; returns the report.
     @discardableResult
     public func reload() -> ZoneDirectoryLoader.Report {
-        let current = store.snapshot
-        let report = loader.load(previous: current.sources)
-        Self.log(report, logger: logger)
-        var topology = current.steering?.topology
-        if let topologyLoader {
-            switch topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)) {
-            case .success(let loaded):
-                topology = loaded
-                logger.info("regions loaded", metadata: ["regions": "\(loaded.regions.count)", "services": "\(loaded.services.count)"])
-            case .failure(let failure):
-                for error in failure.errors { logger.error("\(error)") }
-                logger.error("regions and services rejected", metadata: ["serving": "\(topology == nil ? "nothing" : "previous version")"])
-                metrics.reloadFailures.increment()
+        let report = store.update { current in
+            let report = loader.load(previous: current.sources)
+            Self.log(report, logger: logger)
+            var topology = current.steering?.topology
+            if let topologyLoader {
+                switch topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)) {
+                case .success(let loaded):
+                    topology = loaded
+                    logger.info("regions loaded", metadata: ["regions": "\(loaded.regions.count)", "services": "\(loaded.services.count)"])
+                case .failure(let failure):
+                    for error in failure.errors { logger.error("\(error)") }
+                    logger.error("regions and services rejected", metadata: ["serving": "\(topology == nil ? "nothing" : "previous version")"])
+                    metrics.reloadFailures.increment()
+                }
             }
+            let next = Self.snapshot(from: report, topology: topology, configuration: current.configuration, generation: current.generation + 1)
+            return (next.carryingHealth(from: current), report)
         }
-        store.publish(Self.snapshot(from: report, topology: topology, configuration: current.configuration, generation: current.generation + 1))
         metrics.reloads.increment()
         if !report.failures.isEmpty { metrics.reloadFailures.increment() }
         return report

@@ -41,4 +41,18 @@ public final class ServingSnapshot: Sendable {
     public func with(health: HealthView) -> ServingSnapshot {
         ServingSnapshot(sharing: self, health: health, generation: generation + 1)
     }
+
+    /// This snapshot with the health `previous` reported for endpoints of the same name, so
+    /// that a reload does not forget what the health API said.
+    public func carryingHealth(from previous: ServingSnapshot) -> ServingSnapshot {
+        guard let table = steering, let old = previous.steering else { return self }
+        var view = health
+        for (id, endpoint) in table.endpoints.enumerated() {
+            if let oldID = old.endpoints.firstIndex(where: { $0.name == endpoint.name }) {
+                view.up[id] = previous.health.up[oldID]
+                view.capacity[id] = previous.health.capacity[oldID]
+            }
+        }
+        return ServingSnapshot(sharing: self, health: view, generation: generation)
+    }
 }

@@ -67,4 +67,52 @@ struct SteeringEndToEndTests {
         #expect(check.status == 1)
         #expect(check.output.contains("example.com.services.yaml:2: service www.example.com.: unknown region 'mars' in failover"), "\(check.output)")
     }
+
+    @Test func healthReportsMoveAnswersToTheNextRegionAtOnce() throws {
+        let (zones, regions) = try Self.setUp()
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0"])
+        defer { server.stop() }
+        let admin = "http://127.0.0.1:\(server.adminPort)"
+        #expect(Set(try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24").answers(ofType: "A")) == ["127.0.0.11", "127.0.0.12"])
+
+        let started = Date()
+        for endpoint in ["use-www-a", "use-www-b"] {
+            let put = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/\(endpoint)/health"])
+            #expect(put.output.hasSuffix("200"), "\(put.output)")
+        }
+        let failed = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
+        #expect(failed.answers(ofType: "A") == ["127.0.0.21"], "us-east clients go to eu-west")
+        #expect(Date().timeIntervalSince(started) < 1, "within the same second")
+
+        let state = try run("curl", ["-sS", "\(admin)/v1/state"]).output
+        let json = try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any]
+        let east = (json?["regions"] as? [[String: Any]])?.first { $0["name"] as? String == "us-east" }
+        let endpoints = east?["endpoints"] as? [[String: Any]] ?? []
+        #expect(endpoints.filter { $0["up"] as? Bool == false }.count == 2, "\(state)")
+
+        // Health survives a reload; recovery brings the region back.
+        server.signal(SIGHUP)
+        #expect(server.waitForLog("regions loaded"))
+        #expect(try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24").answers(ofType: "A") == ["127.0.0.21"])
+        _ = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": true, \"capacity\": 0.5}", "\(admin)/v1/endpoints/use-www-a/health"])
+        #expect(try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24").answers(ofType: "A") == ["127.0.0.11"])
+
+        let unknown = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/nope/health"])
+        #expect(unknown.output.hasSuffix("404"))
+        let bad = try run("curl", ["-sS", "-X", "PUT", "-d", "up=false", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/use-www-a/health"])
+        #expect(bad.output.hasSuffix("400"))
+    }
+
+    @Test func adminWritesNeedTheTokenWhenOneIsSet() throws {
+        let (zones, regions) = try Self.setUp()
+        let tokenFile = try Repo.temporaryDirectory().appendingPathComponent("token")
+        try "s3cret\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0", "--admin-token-file", tokenFile.path])
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.adminPort)/v1/endpoints/use-www-a/health"
+        let denied = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "-w", "\n%{http_code}", url])
+        #expect(denied.output.hasSuffix("401"))
+        let allowed = try run("curl", ["-sS", "-X", "PUT", "-H", "Authorization: Bearer s3cret", "-d", "{\"up\": false}", "-w", "\n%{http_code}", url])
+        #expect(allowed.output.hasSuffix("200"))
+    }
 }

@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import DNSServer
 import DNSWire
@@ -46,6 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
+    @Option(help: ArgumentHelp("Admin HTTP API (health reports, state). Loopback unless a token file is given.", valueName: "host:port"))
+    var admin: String?
+
+    @Option(help: "File holding the bearer token that admin writes (PUT) must carry.")
+    var adminTokenFile: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -55,6 +62,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for text in allowTransfer where NetworkPrefix(text) == nil {
             throw ValidationError("--allow-transfer \(text): expected an address or CIDR network, e.g. 127.0.0.1 or 10.0.0.0/8")
+        }
+        if let admin {
+            guard let address = DNSServerConfiguration.ListenAddress(admin) else { throw ValidationError("--admin \(admin): expected host:port") }
+            let loopback = address.host == "localhost" || address.host.hasPrefix("127.") || address.host == "::1"
+            if !loopback, adminTokenFile == nil { throw ValidationError("--admin on \(address.host) needs --admin-token-file: health reports steer traffic") }
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -95,9 +107,15 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, metrics: metrics, logger: logger
         )
         let reloader = ZoneReloader(loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: server), .init(service: reloader)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
+        var adminServer: AdminServer?
+        if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
+            let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let server = AdminServer(host: address.host, port: address.port, router: AdminRouter(store: store, token: token), logger: logger)
+            services.append(.init(service: server))
+            adminServer = server
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // One line per address on stdout once bound, for scripts and tests that start on port 0.
         Task {
             var printed: Set<String> = []
@@ -105,6 +123,10 @@ struct ServeCommand: AsyncParsableCommand {
                 let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
                 let line = "listening \(host):\(address.port ?? 0)"
                 if printed.insert(line).inserted { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            }
+            if let adminServer, let address = await adminServer.boundAddress() {
+                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
+                FileHandle.standardOutput.write(Data("admin \(host):\(address.port ?? 0)\n".utf8))
             }
         }
         try await group.run()

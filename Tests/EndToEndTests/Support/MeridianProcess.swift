@@ -35,6 +35,8 @@ final class MeridianProcess: @unchecked Sendable {
     private let stderr = Pipe()
     private(set) var port = 0
     private(set) var host = "127.0.0.1"
+    /// The admin API's port, when started with `--admin`.
+    private(set) var adminPort = 0
     private let errLock = NSLock()
     private var errText = ""
 
@@ -59,6 +61,14 @@ final class MeridianProcess: @unchecked Sendable {
         let colon = address.lastIndex(of: ":")!
         host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         port = Int(address[address.index(after: colon)...])!
+        if arguments.contains("--admin") {
+            while let next = try Self.readLine(stdout.fileHandleForReading, timeout: 30) {
+                guard next.hasPrefix("admin ") else { continue }
+                adminPort = Int(next[next.index(after: next.lastIndex(of: ":")!)...])!
+                break
+            }
+            guard adminPort > 0 else { throw ProcessError("meridian did not start its admin API; stderr:\n\(log)") }
+        }
     }
 
     /// Everything the server logged so far.
@@ -118,7 +128,7 @@ struct ProcessError: Error, CustomStringConvertible {
 @discardableResult
 func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, output: String) {
     let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-run-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: outputFile) }
     let handle = try FileHandle(forWritingTo: outputFile)
     let process = Process()

@@ -1,0 +1,56 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One admin HTTP connection: collects a request (body up to `maxBody`), asks the router,
+/// writes the answer. Keep-alive as the client asks.
+final class AdminHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let maxBody = 64 * 1024
+
+    private let router: AdminRouter
+    private var head: HTTPRequestHead?
+    private var body = Data()
+    private var tooLarge = false
+
+    init(router: AdminRouter) { self.router = router }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            head = request
+            body.removeAll(keepingCapacity: true)
+            tooLarge = false
+        case .body(let chunk):
+            if body.count + chunk.readableBytes > Self.maxBody { tooLarge = true } else { body.append(contentsOf: chunk.readableBytesView) }
+        case .end:
+            guard let head else { return }
+            let response = tooLarge
+                ? router.error(413, "body larger than \(Self.maxBody) bytes")
+                : router.handle(method: head.method.rawValue, path: head.uri, authorization: head.headers.first(name: "authorization"), body: body)
+            write(response, for: head, context: context)
+            self.head = nil
+        }
+    }
+
+    private func write(_ response: AdminRouter.Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: response.contentType)
+        headers.add(name: "content-length", value: "\(response.body.utf8.count)")
+        let keepAlive = request.isKeepAlive
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

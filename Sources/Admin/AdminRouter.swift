@@ -1,0 +1,91 @@
+import DNSServer
+import Foundation
+import QueryEngine
+import Steering
+
+/// The DNS node's admin API as a pure function of request → response over the snapshot store:
+/// `GET /healthz`, `GET /v1/state`, `PUT /v1/endpoints/{name}/health`.
+public struct AdminRouter: Sendable {
+    public struct Response: Equatable, Sendable {
+        public var status: Int
+        public var body: String
+        public var contentType = "application/json"
+    }
+
+    let store: SnapshotStore
+    /// When set, writes need `Authorization: Bearer <token>`.
+    let token: String?
+
+    public init(store: SnapshotStore, token: String?) {
+        self.store = store
+        self.token = token
+    }
+
+    public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
+        let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
+        if parts == ["healthz"] {
+            return method == "GET" ? Response(status: 200, body: "ok\n", contentType: "text/plain") : error(405, "method \(method) not allowed here")
+        }
+        if parts == ["v1", "state"] {
+            return method == "GET" ? Response(status: 200, body: state()) : error(405, "method \(method) not allowed here")
+        }
+        if parts.count == 4, parts[0] == "v1", parts[1] == "endpoints", parts[3] == "health" {
+            guard method == "PUT" else { return error(405, "method \(method) not allowed here") }
+            if let token, authorization != "Bearer \(token)" { return error(401, "missing or wrong bearer token") }
+            return setHealth(endpoint: parts[2], body: body)
+        }
+        return error(404, "no such resource: \(path)")
+    }
+
+    /// Body `{"up": false}` or `{"up": true, "capacity": 0.5}` (capacity 0…1, default 1).
+    func setHealth(endpoint name: String, body: Data) -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let up = object["up"] as? Bool
+        else { return error(400, "body must be JSON like {\"up\": false} or {\"up\": true, \"capacity\": 0.5}") }
+        let capacity = (object["capacity"] as? NSNumber)?.doubleValue ?? 1
+        guard (0...1).contains(capacity) else { return error(400, "capacity must be between 0 and 1") }
+        let found: Bool = store.update { snapshot in
+            guard let table = snapshot.steering, let id = table.endpoints.firstIndex(where: { $0.name == name }) else { return (snapshot, false) }
+            var health = snapshot.health
+            health.up[id] = up
+            health.capacity[id] = capacity
+            return (snapshot.with(health: health), true)
+        }
+        guard found else { return error(404, "no endpoint named '\(name)'") }
+        return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity]))
+    }
+
+    func state() -> String {
+        let snapshot = store.snapshot
+        guard let table = snapshot.steering else { return json(["generation": snapshot.generation, "regions": [Any](), "services": [Any]()]) }
+        let regions: [[String: Any]] = table.topology.regions.sorted { $0.name < $1.name }.map { region in
+            [
+                "name": region.name,
+                "location": ["lat": region.location.latitude, "lon": region.location.longitude],
+                "clients": region.clients.map(\.description),
+                "endpoints": region.endpoints.map { endpoint -> [String: Any] in
+                    let id = table.endpoints.firstIndex { $0.name == endpoint.name }!
+                    return [
+                        "name": endpoint.name, "address": endpoint.address.description, "port": endpoint.port,
+                        "weight": endpoint.weight, "up": snapshot.health.up[id], "capacity": snapshot.health.capacity[id],
+                        "services": endpoint.services.map(\.description),
+                    ]
+                },
+            ]
+        }
+        let services: [[String: Any]] = table.services.map { compiled in
+            let s = compiled.service
+            return ["name": s.name.description, "policy": s.policy.rawValue, "ttl": s.ttl, "answers": s.answers, "sticky": s.sticky, "failover": s.failover]
+        }
+        return json(["generation": snapshot.generation, "regions": regions, "services": services])
+    }
+
+    func error(_ status: Int, _ message: String) -> Response {
+        Response(status: status, body: json(["error": message]))
+    }
+
+    func json(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
