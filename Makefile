@@ -2,6 +2,8 @@
 SWIFT ?= swift
 ZONES ?= zones
 LISTEN ?= 127.0.0.1:5353
+REGIONS ?= regions
+ADMIN ?= 127.0.0.1:8053
 # Debian packages the build, the tests and the benchmarks use.
 APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl
 BIN := .build/debug/meridian
@@ -22,10 +24,10 @@ build: deps
 
 ## Serve zones/ on 127.0.0.1:5353 (UDP and TCP). Try: dig @127.0.0.1 -p 5353 www.example.com
 serve: build
-	$(BIN) serve --zones $(ZONES) --listen $(LISTEN) --identity $$(hostname) --allow-transfer 127.0.0.1
+	$(BIN) serve --zones $(ZONES) --regions $(REGIONS) --listen $(LISTEN) --admin $(ADMIN) --identity $$(hostname) --allow-transfer 127.0.0.1
 
 check: build
-	$(BIN) check --zones $(ZONES)
+	$(BIN) check --zones $(ZONES) --regions $(REGIONS)
 
 ## Unit, in-process and end-to-end tests (the end-to-end ones run the built binary with dig and NSD).
 test: deps

@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Admin",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

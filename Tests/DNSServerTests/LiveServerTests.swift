@@ -42,7 +42,7 @@ struct LiveServerTests {
         try await Self.withServer { port in
             let client = try LoopbackSocket(tcpPort: port)
             var stream: [UInt8] = []
-            let names = ["www.example.com", "mail.example.com", "missing.example.com"]
+            let names = ["status.example.com", "mail.example.com", "missing.example.com"]
             for (i, name) in names.enumerated() {
                 let query = makeQuery(name, id: UInt16(100 + i))
                 stream += [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query
@@ -60,7 +60,7 @@ struct LiveServerTests {
     @Test func malformedDatagramsNeverStopTheServer() async throws {
         try await Self.withServer { port in
             let client = try LoopbackSocket(udpPort: port)
-            let good = makeQuery("www.example.com", id: 7)
+            let good = makeQuery("status.example.com", id: 7)
             var loop = good
             loop.replaceSubrange(12..<(12 + 17), with: [0xC0, 0x0C])  // question name pointing at itself
             loop.removeLast(15)
@@ -101,7 +101,7 @@ struct LiveServerTests {
             let a = try LoopbackSocket(tcpPort: port)
             let b = try LoopbackSocket(tcpPort: port)
             for client in [a, b] {
-                let query = makeQuery("www.example.com", id: 1)
+                let query = makeQuery("status.example.com", id: 1)
                 try client.send([0, UInt8(query.count)] + query)
                 #expect(try client.receive(exactly: 2).count == 2)
             }
@@ -175,7 +175,7 @@ struct TCPEdgeCaseTests {
     @Test func halfCloseGetsTheAnswerThenTheConnectionCloses() async throws {
         try await LiveServerTests.withServer { port in
             let client = try LoopbackSocket(tcpPort: port)
-            let query = makeQuery("www.example.com", id: 9)
+            let query = makeQuery("status.example.com", id: 9)
             try client.send([0, UInt8(query.count)] + query)
             shutdown(client.fd, Int32(SHUT_WR))
             let started = Date()

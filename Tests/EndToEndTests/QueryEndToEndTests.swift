@@ -22,21 +22,24 @@ struct QueryEndToEndTests {
 
     @Test func authoritativeAnswerOverUDPAndTCP() throws {
         for transport in ["+notcp", "+tcp"] {
-            let r = try dig(server, "www.example.com", "A", transport)
+            let r = try dig(server, "status.example.com", "A", transport)
             #expect(r.status == "NOERROR")
             #expect(r.flags == ["qr", "aa", "rd"], "RA is never set; RD is copied")
-            #expect(Set(r.answers(ofType: "A")) == ["192.0.2.80", "192.0.2.81"])
+            #expect(r.answers(ofType: "A") == ["192.0.2.101"])
+            let steered = try dig(server, "www.example.com", "A", transport, "+subnet=10.1.0.0/16")
+            #expect(steered.flags == ["qr", "aa", "rd"])
+            #expect(Set(steered.answers(ofType: "A")) == ["127.0.0.11", "127.0.0.12"], "us-east's endpoints, from regions/")
         }
     }
 
     @Test func questionCaseIsPreserved() throws {
-        let r = try dig(server, "wWw.ExAmPlE.cOm", "AAAA")
-        #expect(r.answer.first?.hasPrefix("wWw.ExAmPlE.cOm.") == true)
-        #expect(r.answers(ofType: "AAAA") == ["2001:db8::80"])
+        let r = try dig(server, "sTaTuS.ExAmPlE.cOm", "AAAA")
+        #expect(r.answer.first?.hasPrefix("sTaTuS.ExAmPlE.cOm.") == true)
+        #expect(r.answers(ofType: "AAAA") == ["2001:db8::101"])
     }
 
     @Test func cnameChainAndWildcard() throws {
-        let chain = try dig(server, "docs.example.com", "A")
+        let chain = try dig(server, "docs.example.com", "A", "+subnet=10.1.0.0/16")
         #expect(chain.answer.map { DigResult.fields($0)[3] } == ["CNAME", "CNAME", "A", "A"])
         let wild = try dig(server, "anything.apps.example.com", "A")
         #expect(wild.flags.contains("aa"))
@@ -76,12 +79,14 @@ struct QueryEndToEndTests {
     }
 
     @Test func ednsNSIDAndClientSubnet() throws {
-        let r = try dig(server, "www.example.com", "A", "+nsid", "+subnet=10.1.0.0/16")
+        let r = try dig(server, "status.example.com", "A", "+nsid", "+subnet=10.1.0.0/16")
         #expect(r.edns?.contains("version: 0") == true)
         #expect(r.edns?.contains("udp: 1232") == true)
         #expect(r.nsid == "e2e-nsid")
         #expect(r.clientSubnet == "10.1.0.0/16/0", "scope 0: static data is the same for every subnet")
-        let badVersion = try dig(server, "www.example.com", "A", "+edns=1", "+noednsneg")
+        let steered = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
+        #expect(steered.clientSubnet == "10.1.2.0/24/16", "scope 16: the us-east network decided")
+        let badVersion = try dig(server, "status.example.com", "A", "+edns=1", "+noednsneg")
         #expect(badVersion.status == "BADVERS")
     }
 
@@ -114,7 +119,7 @@ struct QueryEndToEndTests {
     }
 
     @Test func stopsCleanlyOnSIGTERM() throws {
-        #expect(try dig(server, "www.example.com").status == "NOERROR")
+        #expect(try dig(server, "status.example.com").status == "NOERROR")
         #expect(server.stop() == 0)
     }
 }
@@ -124,7 +129,7 @@ struct QueryEndToEndTests {
     let server = try MeridianProcess(zones: zones, listen: "[::1]:0")
     defer { server.stop() }
     #expect(server.host == "::1")
-    let r = try dig(server, "www.example.com", "AAAA")
+    let r = try dig(server, "status.example.com", "AAAA")
     #expect(r.status == "NOERROR")
-    #expect(r.answers(ofType: "AAAA") == ["2001:db8::80"])
+    #expect(r.answers(ofType: "AAAA") == ["2001:db8::101"])
 }

@@ -116,3 +116,20 @@ struct SteeringEndToEndTests {
         #expect(allowed.output.hasSuffix("200"))
     }
 }
+
+/// `meridian explain` on the repository's own zones and regions.
+@Test func explainShowsTheDecision() throws {
+    let result = try run(Repo.binary.path, [
+        "explain", "www.example.com", "--client", "10.1.2.0/24", "--down", "use-www-a", "--down", "use-www-b",
+        "--zones", Repo.root.appendingPathComponent("zones").path, "--regions", Repo.root.appendingPathComponent("regions").path,
+    ])
+    #expect(result.status == 0, "\(result.output)")
+    for line in [
+        "client region us-east: matches 10.1.0.0/16", "excluded use-www-a: down", "region us-east: no healthy IPv4 endpoint",
+        "answering from region eu-west", "ECS scope /16",
+    ] {
+        #expect(result.output.contains(line), "\(line)\n\(result.output)")
+    }
+    #expect(result.output.contains("→ www.example.com. 30 IN A 127.0.0.21"))
+    #expect(result.output.contains("→ www.example.com. 30 IN A 127.0.0.22"))
+}

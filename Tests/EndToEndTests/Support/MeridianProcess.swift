@@ -43,7 +43,9 @@ final class MeridianProcess: @unchecked Sendable {
     /// Starts `meridian serve --listen <listen> <arguments>` and waits for its "listening" line.
     init(zones: URL, listen: String = "127.0.0.1:0", arguments: [String] = []) throws {
         process.executableURL = Repo.binary
-        process.arguments = ["serve", "--zones", zones.path, "--listen", listen, "--threads", "2"] + arguments
+        // The repo's regions/ unless a test brings its own, so that www.example.com is steered.
+        let regions = arguments.contains("--regions") ? [] : ["--regions", Repo.root.appendingPathComponent("regions").path]
+        process.arguments = ["serve", "--zones", zones.path, "--listen", listen, "--threads", "2"] + regions + arguments
         process.standardOutput = stdout
         process.standardError = stderr
         stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -1,0 +1,73 @@
+import ArgumentParser
+import DNSWire
+import QueryEngine
+import Steering
+import Topology
+import ZoneStore
+
+/// `meridian explain`: why a client gets the answer it gets, from the configuration files,
+/// step by step (client region, regions tried, endpoints excluded, records, TTL, ECS scope).
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain the steering decision for a service name and a client.")
+
+    @Argument(help: "Service name, e.g. www.example.com")
+    var name: String
+
+    @Option(help: "Client address or network (an ECS subnet such as 10.1.2.0/24).")
+    var client: String
+
+    @Option(help: "A or AAAA.")
+    var type: String = "A"
+
+    @Option(help: "Folder of *.zone and *.services.yaml files.")
+    var zones: String = "zones"
+
+    @Option(help: "Folder of region files.")
+    var regions: String = "regions"
+
+    @Option(help: "Treat this endpoint as down (repeatable), to see what a failure would do.")
+    var down: [String] = []
+
+    func run() throws {
+        guard type == "A" || type == "AAAA" else { throw ValidationError("--type must be A or AAAA") }
+        let report = ZoneDirectoryLoader(directory: zones).load()
+        let topology = try TopologyLoader(regionsDirectory: regions, zonesDirectory: zones)
+            .load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
+        let table = SteeringTable(topology: topology)
+        let serviceName = try DNSName(name.hasSuffix(".") ? name : name + ".")
+        guard let service = table.service(named: serviceName) else { throw ValidationError("\(serviceName) is not a service in \(zones)/*.services.yaml") }
+
+        // A network (10.1.2.0/24) is taken as an ECS subnet; a bare address as the source address.
+        var address: NetworkAddress?
+        var subnet: ClientSubnet?
+        if client.contains("/"), let prefix = NetworkPrefix(client) {
+            subnet = ClientSubnet(
+                family: prefix.address.family == .ipv4 ? 1 : 2, sourcePrefixLength: UInt8(prefix.length), scopePrefixLength: 0,
+                addressHigh: prefix.address.high, addressLow: prefix.address.low
+            )
+        } else if let plain = NetworkAddress(client) {
+            address = plain
+        } else {
+            throw ValidationError("--client \(client): expected an address or a network in CIDR form")
+        }
+        var health = HealthView(endpointCount: table.endpoints.count)
+        for endpoint in down {
+            guard let id = table.endpoints.firstIndex(where: { $0.name == endpoint }) else { throw ValidationError("--down \(endpoint): no such endpoint") }
+            health.up[id] = false
+        }
+
+        let settings = table.services[service].service
+        print("\(serviceName) \(type) for \(client): policy \(settings.policy.rawValue), answers \(settings.answers), ttl \(settings.ttl)\(settings.sticky ? ", sticky" : "")")
+        var random = SystemRandomNumberGenerator()
+        var explanation = SteeringExplanation()
+        let decision = Steerer.steer(
+            service: service, ipv6: type == "AAAA", client: address, clientSubnet: subnet,
+            table: table, health: health, rng: &random, observer: &explanation
+        )
+        for step in explanation.steps { print("  \(step)") }
+        if decision.count == 0 { print("  → NODATA") }
+        for id in decision.endpointIDs {
+            print("  → \(serviceName) \(decision.ttl) IN \(type) \(table.endpoints[id].address)")
+        }
+    }
+}
