@@ -16,6 +16,8 @@ public final class DNSMetrics: Sendable {
     public let tcpRejected: Counter
     public let reloads: Counter
     public let reloadFailures: Counter
+    /// Steering answers given with every endpoint because none was healthy.
+    public let steeringFailedOpen: Counter
 
     public init() {
         let transports: [ClientContext.Transport] = [.udp, .tcp]
@@ -32,6 +34,7 @@ public final class DNSMetrics: Sendable {
         tcpRejected = Counter(label: "meridian_dns_tcp_connections_rejected_total")
         reloads = Counter(label: "meridian_zone_reloads_total")
         reloadFailures = Counter(label: "meridian_zone_reload_failures_total")
+        steeringFailedOpen = Counter(label: "meridian_steering_failed_open_total")
     }
 
     @inline(__always)

@@ -1,4 +1,5 @@
 import DNSWire
+import Topology
 
 /// Answer-shaping settings that do not come from zone files.
 public struct QueryEngineConfiguration: Sendable {
@@ -12,12 +13,26 @@ public struct QueryEngineConfiguration: Sendable {
     public var version: String?
     /// Clients allowed to AXFR (RFC 5936 §6: closed by default).
     public var allowTransfer: [NetworkPrefix]
+    /// Where clients that match no region's networks are taken to be (nearest region from here).
+    public var defaultLocation: GeoLocation
+    /// When no endpoint of a service is healthy anywhere: answer with all of them (true, as
+    /// gdnsd and Route 53 do) or with NODATA (false).
+    public var failOpen: Bool
+    /// Called each time steering fails open (a metric at the edge; the engine stays pure).
+    public var onFailOpen: (@Sendable () -> Void)?
 
-    public init(maxUDPPayload: UInt16 = 1232, nsid: [UInt8]? = nil, identity: String? = nil, version: String? = nil, allowTransfer: [NetworkPrefix] = []) {
+    public init(
+        maxUDPPayload: UInt16 = 1232, nsid: [UInt8]? = nil, identity: String? = nil, version: String? = nil,
+        allowTransfer: [NetworkPrefix] = [], defaultLocation: GeoLocation = GeoLocation(latitude: 0, longitude: 0),
+        failOpen: Bool = true, onFailOpen: (@Sendable () -> Void)? = nil
+    ) {
         self.maxUDPPayload = maxUDPPayload
         self.nsid = nsid
         self.identity = identity
         self.version = version
         self.allowTransfer = allowTransfer
+        self.defaultLocation = defaultLocation
+        self.failOpen = failOpen
+        self.onFailOpen = onFailOpen
     }
 }

@@ -18,7 +18,7 @@ public final class ServingSnapshot: Sendable {
 
     public init(sources: [String: ZoneData], configuration: QueryEngineConfiguration, generation: Int, topology: Topology? = nil) {
         self.sources = sources
-        let steering = topology.map { SteeringTable(topology: $0) }
+        let steering = topology.map { SteeringTable(topology: $0, defaultLocation: configuration.defaultLocation) }
         var serviceIDs: [DNSName: Int32] = [:]
         for (id, compiled) in (steering?.services ?? []).enumerated() { serviceIDs[compiled.service.name] = Int32(id) }
         self.index = ZoneIndexBuilder.build(sources.keys.sorted().map { sources[$0]! }, services: serviceIDs)

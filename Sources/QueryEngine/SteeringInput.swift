@@ -8,6 +8,8 @@ struct SteeringInput {
     let client: NetworkAddress?
     let clientSubnet: ClientSubnet?
     let seed: UInt64
+    let failOpen: Bool
+    let onFailOpen: (@Sendable () -> Void)?
 
     init(snapshot: ServingSnapshot, client: ClientContext, clientSubnet: ClientSubnet?) {
         table = snapshot.steering
@@ -15,6 +17,8 @@ struct SteeringInput {
         self.client = client.address
         self.clientSubnet = clientSubnet
         seed = client.randomSeed
+        failOpen = snapshot.configuration.failOpen
+        onFailOpen = snapshot.configuration.onFailOpen
     }
 
     /// Writes the steered records for `service` under `owner`. Returns the ECS scope, or nil
@@ -25,8 +29,9 @@ struct SteeringInput {
         var ignored = IgnoredSteps()
         let decision = Steerer.steer(
             service: service, ipv6: ipv6, client: client, clientSubnet: clientSubnet,
-            table: table, health: health, rng: &random, observer: &ignored
+            table: table, health: health, failOpen: failOpen, rng: &random, observer: &ignored
         )
+        if decision.failedOpen { onFailOpen?() }
         guard decision.count > 0 else { return nil }
         writer.header[.aa] = true
         let mark = writer.mark()

@@ -84,6 +84,13 @@ struct SteeringEndToEndTests {
         #expect(failed.answers(ofType: "A") == ["127.0.0.21"], "us-east clients go to eu-west")
         #expect(Date().timeIntervalSince(started) < 1, "within the same second")
 
+        // explain --server uses the health the node reports.
+        let explained = try run(Repo.binary.path, [
+            "explain", "www.example.com", "--client", "10.1.2.0/24", "--server", admin, "--zones", zones.path, "--regions", regions.path,
+        ])
+        #expect(explained.output.contains("excluded use-www-a: down"), "\(explained.output)")
+        #expect(explained.output.contains("→ www.example.com. 30 IN A 127.0.0.21"), "\(explained.output)")
+
         let state = try run("curl", ["-sS", "\(admin)/v1/state"]).output
         let json = try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any]
         let east = (json?["regions"] as? [[String: Any]])?.first { $0["name"] as? String == "us-east" }
@@ -101,6 +108,36 @@ struct SteeringEndToEndTests {
         #expect(unknown.output.hasSuffix("404"))
         let bad = try run("curl", ["-sS", "-X", "PUT", "-d", "up=false", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/use-www-a/health"])
         #expect(bad.output.hasSuffix("400"))
+    }
+
+    @Test func failClosedAnswersNoDataWhenNothingIsHealthy() throws {
+        let (zones, regions) = try Self.setUp()
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0", "--fail-closed"])
+        defer { server.stop() }
+        for endpoint in ["use-www-a", "use-www-b", "euw-www-a"] {
+            _ = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "http://127.0.0.1:\(server.adminPort)/v1/endpoints/\(endpoint)/health"])
+        }
+        let r = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
+        #expect(r.status == "NOERROR")
+        #expect(r.answer.isEmpty && r.authority.count == 1, "NODATA with the SOA: \(r)")
+    }
+
+    @Test func failsOpenByDefault() throws {
+        let (zones, regions) = try Self.setUp()
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0"])
+        defer { server.stop() }
+        for endpoint in ["use-www-a", "use-www-b", "euw-www-a"] {
+            _ = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "http://127.0.0.1:\(server.adminPort)/v1/endpoints/\(endpoint)/health"])
+        }
+        let r = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
+        #expect(r.answers(ofType: "A").count == 2, "two of the three IPv4 endpoints, health ignored: \(r)")
+    }
+
+    @Test func unmatchedClientsGoNearTheDefaultLocation() throws {
+        let (zones, regions) = try Self.setUp()
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--default-location", "53,-6"])
+        defer { server.stop() }
+        #expect(try dig(server, "www.example.com", "A", "+subnet=192.0.2.0/24").answers(ofType: "A") == ["127.0.0.21"])
     }
 
     @Test func adminWritesNeedTheTokenWhenOneIsSet() throws {

@@ -1,5 +1,9 @@
 import ArgumentParser
 import DNSWire
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import QueryEngine
 import Steering
 import Topology
@@ -7,7 +11,7 @@ import ZoneStore
 
 /// `meridian explain`: why a client gets the answer it gets, from the configuration files,
 /// step by step (client region, regions tried, endpoints excluded, records, TTL, ECS scope).
-struct ExplainCommand: ParsableCommand {
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain the steering decision for a service name and a client.")
 
     @Argument(help: "Service name, e.g. www.example.com")
@@ -28,12 +32,17 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Treat this endpoint as down (repeatable), to see what a failure would do.")
     var down: [String] = []
 
-    func run() throws {
+    @Option(help: ArgumentHelp("A running node's admin API (e.g. http://127.0.0.1:8053): use the health it reports.", valueName: "url"))
+    var server: String?
+
+    @OptionGroup var steering: SteeringOptions
+
+    func run() async throws {
         guard type == "A" || type == "AAAA" else { throw ValidationError("--type must be A or AAAA") }
         let report = ZoneDirectoryLoader(directory: zones).load()
         let topology = try TopologyLoader(regionsDirectory: regions, zonesDirectory: zones)
             .load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
-        let table = SteeringTable(topology: topology)
+        let table = SteeringTable(topology: topology, defaultLocation: try steering.location())
         let serviceName = try DNSName(name.hasSuffix(".") ? name : name + ".")
         guard let service = table.service(named: serviceName) else { throw ValidationError("\(serviceName) is not a service in \(zones)/*.services.yaml") }
 
@@ -51,6 +60,13 @@ struct ExplainCommand: ParsableCommand {
             throw ValidationError("--client \(client): expected an address or a network in CIDR form")
         }
         var health = HealthView(endpointCount: table.endpoints.count)
+        if let server {
+            for (name, reported) in try await Self.reportedHealth(from: server) {
+                guard let id = table.endpoints.firstIndex(where: { $0.name == name }) else { continue }
+                health.up[id] = reported.up
+                health.capacity[id] = reported.capacity
+            }
+        }
         for endpoint in down {
             guard let id = table.endpoints.firstIndex(where: { $0.name == endpoint }) else { throw ValidationError("--down \(endpoint): no such endpoint") }
             health.up[id] = false
@@ -62,12 +78,31 @@ struct ExplainCommand: ParsableCommand {
         var explanation = SteeringExplanation()
         let decision = Steerer.steer(
             service: service, ipv6: type == "AAAA", client: address, clientSubnet: subnet,
-            table: table, health: health, rng: &random, observer: &explanation
+            table: table, health: health, failOpen: !steering.failClosed, rng: &random, observer: &explanation
         )
         for step in explanation.steps { print("  \(step)") }
         if decision.count == 0 { print("  → NODATA") }
         for id in decision.endpointIDs {
             print("  → \(serviceName) \(decision.ttl) IN \(type) \(table.endpoints[id].address)")
         }
+    }
+
+    /// Endpoint health from a node's `GET /v1/state`.
+    static func reportedHealth(from server: String) async throws -> [String: (up: Bool, capacity: Double)] {
+        guard let url = URL(string: server.hasSuffix("/") ? server + "v1/state" : server + "/v1/state") else {
+            throw ValidationError("--server \(server): not a URL")
+        }
+        let (data, _) = try await URLSession.shared.data(from: url)
+        guard let state = try JSONSerialization.jsonObject(with: data) as? [String: Any], let regions = state["regions"] as? [[String: Any]] else {
+            throw ValidationError("\(url) did not return Meridian state JSON")
+        }
+        var health: [String: (up: Bool, capacity: Double)] = [:]
+        for region in regions {
+            for endpoint in region["endpoints"] as? [[String: Any]] ?? [] {
+                guard let name = endpoint["name"] as? String, let up = endpoint["up"] as? Bool else { continue }
+                health[name] = (up, (endpoint["capacity"] as? NSNumber)?.doubleValue ?? 1)
+            }
+        }
+        return health
     }
 }

@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
+    @OptionGroup var steering: SteeringOptions
+
     @Option(help: ArgumentHelp("Admin HTTP API (health reports, state). Loopback unless a token file is given.", valueName: "host:port"))
     var admin: String?
 
@@ -81,9 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "meridian")
 
+        let metrics = DNSMetrics()
+        let failedOpen = metrics.steeringFailedOpen
         let engine = QueryEngineConfiguration(
             maxUDPPayload: maxUDPSize, nsid: nsid.map(Self.nsidBytes), identity: identity, version: versionString,
-            allowTransfer: allowTransfer.compactMap(NetworkPrefix.init)
+            allowTransfer: allowTransfer.compactMap(NetworkPrefix.init), defaultLocation: try steering.location(),
+            failOpen: !steering.failClosed, onFailOpen: { failedOpen.increment() }
         )
         let loader = ZoneDirectoryLoader(directory: zones)
         let report = loader.load()
@@ -98,7 +103,6 @@ struct ServeCommand: AsyncParsableCommand {
             topology = try topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
         }
         let store = SnapshotStore(ZoneReloader.snapshot(from: report, topology: topology, configuration: engine, generation: 1))
-        let metrics = DNSMetrics()
         let server = DNSServer(
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
