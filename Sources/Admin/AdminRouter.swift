@@ -29,6 +29,11 @@ public struct AdminRouter: Sendable {
         if parts == ["v1", "state"] {
             return method == "GET" ? Response(status: 200, body: state()) : error(405, "method \(method) not allowed here")
         }
+        if parts == ["v1", "latency"] {
+            guard method == "PUT" else { return error(405, "method \(method) not allowed here") }
+            if let token, authorization != "Bearer \(token)" { return error(401, "missing or wrong bearer token") }
+            return setLatency(body: body)
+        }
         if parts.count == 4, parts[0] == "v1", parts[1] == "endpoints", parts[3] == "health" {
             guard method == "PUT" else { return error(405, "method \(method) not allowed here") }
             if let token, authorization != "Bearer \(token)" { return error(401, "missing or wrong bearer token") }
@@ -55,6 +60,26 @@ public struct AdminRouter: Sendable {
         return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity]))
     }
 
+    /// Body `{"from": "us-east", "to": "eu-west", "ms": 80}`: a measured round-trip time.
+    func setLatency(body: Data) -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let from = object["from"] as? String, let to = object["to"] as? String,
+              let ms = (object["ms"] as? NSNumber)?.doubleValue, ms >= 0
+        else { return error(400, "body must be JSON like {\"from\": \"us-east\", \"to\": \"eu-west\", \"ms\": 80}") }
+        let found: Bool = store.update { snapshot in
+            guard let table = snapshot.steering, let a = table.regionNames.firstIndex(of: from), let b = table.regionNames.firstIndex(of: to) else {
+                return (snapshot, false)
+            }
+            var health = snapshot.health
+            var matrix = health.latency ?? LatencyMatrix(distanceOrders: table.regionsByDistance)
+            matrix.record(from: a, to: b, milliseconds: ms, distanceOrders: table.regionsByDistance)
+            health.latency = matrix
+            return (snapshot.with(health: health), true)
+        }
+        guard found else { return error(404, "unknown region '\(from)' or '\(to)'") }
+        return Response(status: 200, body: json(["from": from, "to": to, "ms": ms]))
+    }
+
     func state() -> String {
         let snapshot = store.snapshot
         guard let table = snapshot.steering else { return json(["generation": snapshot.generation, "regions": [Any](), "services": [Any]()]) }
@@ -77,7 +102,13 @@ public struct AdminRouter: Sendable {
             let s = compiled.service
             return ["name": s.name.description, "policy": s.policy.rawValue, "ttl": s.ttl, "answers": s.answers, "sticky": s.sticky, "failover": s.failover]
         }
-        return json(["generation": snapshot.generation, "regions": regions, "services": services])
+        var latency: [[String: Any]] = []
+        if let matrix = snapshot.health.latency {
+            for (a, row) in matrix.milliseconds.enumerated() {
+                for (b, ms) in row.enumerated() { if let ms { latency.append(["from": table.regionNames[a], "to": table.regionNames[b], "ms": ms]) } }
+            }
+        }
+        return json(["generation": snapshot.generation, "regions": regions, "services": services, "latency": latency])
     }
 
     func error(_ status: Int, _ message: String) -> Response {

@@ -53,6 +53,8 @@ public final class ServingSnapshot: Sendable {
                 view.capacity[id] = previous.health.capacity[oldID]
             }
         }
+        // Latency measurements stay valid while the set of regions is the same.
+        if table.regionNames == old.regionNames { view.latency = previous.health.latency }
         return ServingSnapshot(sharing: self, health: view, generation: generation)
     }
 }

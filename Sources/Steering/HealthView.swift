@@ -5,6 +5,8 @@ public struct HealthView: Sendable, Equatable {
     public var up: [Bool]
     /// Healthy share of the endpoint's backends, 0…1; it scales the endpoint's weight.
     public var capacity: [Double]
+    /// Measured region-to-region latency and the orders derived from it (nil: none measured).
+    public var latency: LatencyMatrix?
 
     /// Everything up at full capacity: the state before anyone reports anything.
     public init(endpointCount: Int) {

@@ -63,10 +63,18 @@ public enum Steerer {
         }
         switch service.policy {
         case .nearest, .latency:
-            // `latency` needs measured latency (gossip); until then it orders by distance too.
+            // Measured latency orders the regions when there is any (with hysteresis, applied
+            // when measurements arrive); otherwise great-circle distance does. `nearest` always
+            // tries the client's own region first; `latency` goes by the measurements alone.
             dependsOnClient = true
-            let regions = decision.clientRegion >= 0 && matchedLength != nil ? table.regionsByDistance[decision.clientRegion] : table.defaultOrder
-            for region in regions { add(region) }
+            let known = decision.clientRegion >= 0 && matchedLength != nil
+            if known, let latency = health.latency, latency.hasMeasurements {
+                if service.policy == .nearest { add(decision.clientRegion) }
+                for region in latency.orders[decision.clientRegion] where !(service.policy == .nearest && region == decision.clientRegion) { add(region) }
+                observer.note("regions ordered by measured latency from \(table.regionNames[decision.clientRegion])")
+            } else {
+                for region in known ? table.regionsByDistance[decision.clientRegion] : table.defaultOrder { add(region) }
+            }
         case .failover:
             dependsOnClient = false
             for region in compiled.failoverOrder { add(region) }

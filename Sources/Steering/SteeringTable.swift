@@ -13,7 +13,7 @@ public final class SteeringTable: Sendable {
     /// (network, region), longest prefixes first.
     let clientNetworks: [(prefix: NetworkPrefix, region: Int)]
     /// For each region: every region, itself first, then by great-circle distance.
-    let regionsByDistance: [[Int]]
+    public let regionsByDistance: [[Int]]
     /// Region order for clients that match no network: by distance from `defaultLocation`.
     let defaultOrder: [Int]
     public let services: [CompiledService]

@@ -140,6 +140,26 @@ struct SteeringEndToEndTests {
         #expect(try dig(server, "www.example.com", "A", "+subnet=192.0.2.0/24").answers(ofType: "A") == ["127.0.0.21"])
     }
 
+    @Test func latencyPolicyFollowsReportedLatencyWithHysteresis() throws {
+        let (zones, regions) = try Self.setUp()
+        try "www.example.com:\n  policy: latency\n  ttl: 30\n  answers: 2\n".write(to: zones.appendingPathComponent("example.com.services.yaml"), atomically: true, encoding: .utf8)
+        let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0"])
+        defer { server.stop() }
+        func report(_ from: String, _ to: String, _ ms: Int) throws {
+            let r = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"from\": \"\(from)\", \"to\": \"\(to)\", \"ms\": \(ms)}", "-w", "\n%{http_code}", "http://127.0.0.1:\(server.adminPort)/v1/latency"])
+            #expect(r.output.hasSuffix("200"), "\(r.output)")
+        }
+        func answers() throws -> Set<String> { Set(try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24").answers(ofType: "A")) }
+        #expect(try answers() == ["127.0.0.11", "127.0.0.12"], "own region until something is measured")
+        try report("us-east", "us-east", 100)
+        try report("us-east", "eu-west", 20)
+        #expect(try answers() == ["127.0.0.21"])
+        try report("us-east", "us-east", 19)
+        #expect(try answers() == ["127.0.0.21"], "19 ms is not clearly better than 20 ms: no flap")
+        try report("us-east", "us-east", 5)
+        #expect(try answers() == ["127.0.0.11", "127.0.0.12"])
+    }
+
     @Test func adminWritesNeedTheTokenWhenOneIsSet() throws {
         let (zones, regions) = try Self.setUp()
         let tokenFile = try Repo.temporaryDirectory().appendingPathComponent("token")

@@ -39,6 +39,9 @@
 #   READY_TIMEOUT=10  seconds a server has to answer dig after start
 #   OUT=              also write the markdown report to this file
 #   KEEP_TMP=0        1 = keep the temp dir (configs, logs, raw dnsperf output)
+#   STEERING=1        dynamic names instead: steered www.example.com against static
+#                     status.example.com on Meridian alone (NSD has no steering); runs
+#                     scripts/bench/steering.sh with the same ROUNDS/DURATION
 #
 # stdout gets only the markdown report; progress and errors go to stderr.
 # Every process the script starts is stopped by PID on exit (also on Ctrl-C/TERM).
@@ -56,6 +59,13 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 cd "$REPO_ROOT"
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export LC_ALL=C
+
+for arg in "$@"; do
+  if [[ "$arg" == STEERING=1 || "${STEERING:-0}" == 1 ]]; then
+    exec "$SCRIPT_DIR/steering.sh" "${@/STEERING=1/}"
+  fi
+done
+[[ "${STEERING:-0}" == 1 ]] && exec "$SCRIPT_DIR/steering.sh" "$@"
 
 usage() { sed -n '2,/^set -euo pipefail/{/^#/{s/^# \{0,1\}//;p}}' "${BASH_SOURCE[0]}"; }
 

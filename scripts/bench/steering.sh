@@ -6,7 +6,7 @@
 # Usage: scripts/bench/steering.sh [ROUNDS=3] [DURATION=10]   (MERIDIAN_BIN=... skips the build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for arg in "$@"; do export "${arg?}"; done
+for arg in "$@"; do [[ -n "$arg" && "$arg" == *=* ]] && export "${arg?}"; done
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 QPS=${QPS:-200000}
