@@ -42,12 +42,31 @@ public struct AdminRouter: Sendable {
         return error(404, "no such resource: \(path)")
     }
 
+    struct HealthReport: Decodable {
+        var up: Bool
+        var capacity: Double?
+    }
+
+    struct LatencyReport: Decodable {
+        var from: String
+        var to: String
+        var ms: Double
+    }
+
+    /// Strict JSON: the right types (no `"up": 1`), and no keys beyond `allowed` (a typo such
+    /// as `"capcity"` must not be silently ignored).
+    func decode<T: Decodable>(_ type: T.Type, _ body: Data, allowed: Set<String>) -> T? {
+        guard let keys = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?.keys, Set(keys).isSubset(of: allowed) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: body)
+    }
+
     /// Body `{"up": false}` or `{"up": true, "capacity": 0.5}` (capacity 0…1, default 1).
     func setHealth(endpoint name: String, body: Data) -> Response {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let up = object["up"] as? Bool
-        else { return error(400, "body must be JSON like {\"up\": false} or {\"up\": true, \"capacity\": 0.5}") }
-        let capacity = (object["capacity"] as? NSNumber)?.doubleValue ?? 1
+        guard let report = decode(HealthReport.self, body, allowed: ["up", "capacity"]) else {
+            return error(400, "body must be JSON like {\"up\": false} or {\"up\": true, \"capacity\": 0.5}")
+        }
+        let up = report.up
+        let capacity = report.capacity ?? 1
         guard (0...1).contains(capacity) else { return error(400, "capacity must be between 0 and 1") }
         let found: Bool = store.update { snapshot in
             guard let table = snapshot.steering, let id = table.endpoints.firstIndex(where: { $0.name == name }) else { return (snapshot, false) }
@@ -62,10 +81,10 @@ public struct AdminRouter: Sendable {
 
     /// Body `{"from": "us-east", "to": "eu-west", "ms": 80}`: a measured round-trip time.
     func setLatency(body: Data) -> Response {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let from = object["from"] as? String, let to = object["to"] as? String,
-              let ms = (object["ms"] as? NSNumber)?.doubleValue, ms >= 0
-        else { return error(400, "body must be JSON like {\"from\": \"us-east\", \"to\": \"eu-west\", \"ms\": 80}") }
+        guard let report = decode(LatencyReport.self, body, allowed: ["from", "to", "ms"]), report.ms >= 0, report.ms.isFinite else {
+            return error(400, "body must be JSON like {\"from\": \"us-east\", \"to\": \"eu-west\", \"ms\": 80}")
+        }
+        let (from, to, ms) = (report.from, report.to, report.ms)
         let found: Bool = store.update { snapshot in
             guard let table = snapshot.steering, let a = table.regionNames.firstIndex(of: from), let b = table.regionNames.firstIndex(of: to) else {
                 return (snapshot, false)

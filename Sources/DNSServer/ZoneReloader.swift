@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import QueryEngine
 import Topology
 import ServiceLifecycle
@@ -16,6 +17,7 @@ public struct ZoneReloader: ServiceLifecycle.Service {
     public let store: SnapshotStore
     public let metrics: DNSMetrics
     public let logger: Logger
+    private let readiness = NIOLockedValueBox<(ready: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(loader: ZoneDirectoryLoader, topologyLoader: TopologyLoader? = nil, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.loader = loader
@@ -69,8 +71,21 @@ public struct ZoneReloader: ServiceLifecycle.Service {
         }
     }
 
+    /// Returns once SIGHUP is trapped: before that, a SIGHUP would end the process (its default
+    /// action), so the server only announces readiness after this.
+    public func waitUntilTrapping() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = readiness.withLockedValue { state in
+                if !state.ready { state.waiting.append(continuation) }
+                return state.ready
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
     public func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        for waiter in readiness.withLockedValue({ state in state.ready = true; defer { state.waiting = [] }; return state.waiting }) { waiter.resume() }
         for await _ in hangups.cancelOnGracefulShutdown() {
             logger.info("SIGHUP: reloading zones")
             reload()

@@ -23,17 +23,18 @@ public enum Steerer {
         decision.ttl = service.ttl
 
         // The client: its ECS subnet when it sent one with a prefix, else its source address.
+        // `prefixLength` is how much of the address is known (all of it for a source address);
+        // `stickyAddress` is the client network sticky hashing uses (/24 or /56 at most).
         var address = client
         var prefixLength = client.map { UInt8($0.bitCount) } ?? 0
+        var stickyAddress = client.map { masked($0, to: Int($0.family == .ipv4 ? ipv4PrefixLimit : ipv6PrefixLimit)) }
         if let ecs = clientSubnet, ecs.sourcePrefixLength > 0 {
             let limit = ecs.family == 1 ? ipv4PrefixLimit : ipv6PrefixLimit
             prefixLength = min(ecs.sourcePrefixLength, limit)
             address = masked(NetworkAddress(ecs), to: Int(prefixLength))
+            stickyAddress = address
             observer.note("client \(address!)/\(prefixLength) from EDNS Client Subnet")
         } else if let client {
-            let limit = client.family == .ipv4 ? ipv4PrefixLimit : ipv6PrefixLimit
-            address = masked(client, to: Int(limit))
-            prefixLength = limit
             observer.note("client \(client) (source address)")
         }
 
@@ -82,6 +83,9 @@ public enum Steerer {
             dependsOnClient = false
         }
 
+        observer.note(service.policy == .weighted
+            ? "policy weighted: every region's endpoints together"
+            : "regions in order: \((0..<orderCount).map { table.regionNames[Int(order[$0])] }.joined(separator: ", "))")
         var candidates: InlineArray<64, Int32> = .init(repeating: -1)
         var candidateCount = 0
         if service.policy == .weighted {
@@ -101,7 +105,13 @@ public enum Steerer {
             }
         }
 
-        // Fail open: nothing healthy anywhere, so answer from every endpoint (as gdnsd and Route 53 do).
+        // Fail open: no endpoint of the service is healthy anywhere, in either address family,
+        // so answer from every endpoint (as gdnsd and Route 53 do). When the other family still
+        // has healthy endpoints, this family answers NODATA instead.
+        if candidateCount == 0, anyServing(compiled, health: health) {
+            observer.note("no healthy \(ipv6 ? "IPv6" : "IPv4") endpoint, but the service has healthy \(ipv6 ? "IPv4" : "IPv6") ones: NODATA")
+            return decision
+        }
         if candidateCount == 0 {
             for region in table.regionNames.indices {
                 for endpoint in compiled.byRegion[family][region] where candidateCount < maxCandidates {
@@ -121,22 +131,60 @@ public enum Steerer {
             observer.note("no healthy endpoint anywhere: failing open to all \(candidateCount)")
         }
 
-        if service.sticky, let address {
-            pickSticky(address: address, candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, decision: &decision)
+        if service.sticky, let stickyAddress {
+            pickSticky(address: stickyAddress, candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, decision: &decision)
         } else {
             pickWeighted(candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, useHealth: !decision.failedOpen, rng: &rng, decision: &decision)
         }
-        for i in 0..<decision.count { observer.note("answer \(table.endpoints[Int(decision.endpoints[i])].name) \(table.endpoints[Int(decision.endpoints[i])].address)") }
+        for i in 0..<decision.count {
+            let id = Int(decision.endpoints[i])
+            let endpoint = table.endpoints[id]
+            observer.note("answer \(endpoint.name) \(endpoint.address) (weight \(endpoint.weight) × capacity \(health.capacity[id]))")
+        }
 
-        // RFC 7871 §7.2.1: scope = how much of the client address decided the answer.
-        if clientSubnet != nil {
+        // RFC 7871 §7.2.1: scope = how much of the client address decided the answer. It must
+        // also separate the client from any more specific network near it that would decide
+        // differently (nested networks), and is 0 when the answer is the same for everyone.
+        if let ecs = clientSubnet {
             var scope: UInt8 = 0
-            if dependsOnClient { scope = matchedLength ?? prefixLength }
-            if service.sticky { scope = prefixLength }
+            if ecs.sourcePrefixLength > 0, !decision.failedOpen, let address {
+                if dependsOnClient { scope = separatingLength(address, matched: matchedLength ?? 0, table: table) }
+                if service.sticky { scope = prefixLength }
+            }
             decision.scopePrefixLength = min(scope, prefixLength)
             observer.note("ECS scope /\(decision.scopePrefixLength)")
         }
         return decision
+    }
+
+    /// The shortest prefix of `address` that holds the decision: at least the matched network's
+    /// length, and long enough to exclude every longer client network that shares the matched
+    /// part of the address (those clients would get a different region).
+    static func separatingLength(_ address: NetworkAddress, matched: UInt8, table: SteeringTable) -> UInt8 {
+        var length = Int(matched)
+        for (prefix, _) in table.clientNetworks where prefix.address.family == address.family && prefix.length > Int(matched) {
+            let common = commonPrefixLength(address, prefix.address)
+            guard common >= Int(matched) else { continue }
+            length = max(length, min(common + 1, prefix.length))
+        }
+        return UInt8(length)
+    }
+
+    @inline(__always)
+    static func commonPrefixLength(_ a: NetworkAddress, _ b: NetworkAddress) -> Int {
+        let high = a.high ^ b.high
+        if high != 0 { return high.leadingZeroBitCount }
+        return 64 + (a.low ^ b.low).leadingZeroBitCount
+    }
+
+    /// Whether any endpoint of the service, of either family, is healthy.
+    private static func anyServing(_ compiled: SteeringTable.CompiledService, health: HealthView) -> Bool {
+        for family in compiled.byRegion {
+            for region in family {
+                for id in region where health.isServing(id) { return true }
+            }
+        }
+        return false
     }
 
     private static func collect<O: SteeringObserver>(
@@ -194,7 +242,8 @@ public enum Steerer {
         var scores: InlineArray<64, Double> = .init(repeating: 0)
         for i in 0..<count {
             let id = Int(candidates[i])
-            let h = mix(address.high ^ (address.low &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(id) &* 0xC2B2_AE3D_27D4_EB4F))
+            // Keyed by the endpoint's name, not its position, so adding endpoints elsewhere moves nobody.
+            let h = mix(address.high ^ (address.low &* 0x9E37_79B9_7F4A_7C15) ^ table.endpointSeeds[id])
             let u = (Double(h >> 11) + 0.5) * 0x1p-53
             scores[i] = Double(table.endpoints[id].weight) * max(health.capacity[id], 0.001) / -log(u)
         }

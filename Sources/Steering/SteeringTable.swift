@@ -9,6 +9,8 @@ public final class SteeringTable: Sendable {
     /// All endpoints; an endpoint's index is its id in `HealthView`.
     public let endpoints: [Endpoint]
     public let regionNames: [String]
+    /// A hash of each endpoint's name: the key for sticky (rendezvous) hashing.
+    let endpointSeeds: [UInt64]
     let regionOfEndpoint: [Int]
     /// (network, region), longest prefixes first.
     let clientNetworks: [(prefix: NetworkPrefix, region: Int)]
@@ -31,6 +33,9 @@ public final class SteeringTable: Sendable {
         let regions = topology.regions.sorted { $0.name < $1.name }
         regionNames = regions.map(\.name)
         endpoints = regions.flatMap(\.endpoints)
+        endpointSeeds = regions.flatMap(\.endpoints).map { endpoint in
+            endpoint.name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        }
         regionOfEndpoint = regions.enumerated().flatMap { index, region in region.endpoints.map { _ in index } }
         clientNetworks = regions.enumerated()
             .flatMap { index, region in region.clients.map { (prefix: $0, region: index) } }

@@ -27,9 +27,15 @@ public struct ZoneFacts: Sendable {
     public var origins: [DNSName]
     /// Owner names that have A or AAAA data in a zone file (lowercase).
     public var addressOwners: Set<DNSName>
+    /// Owner names of CNAME records (a service there would be a CNAME beside other data).
+    public var cnameOwners: Set<DNSName>
+    /// Delegation points below the apexes: names at or below them are referred, never steered.
+    public var cuts: [DNSName]
 
-    public init(origins: [DNSName], addressOwners: Set<DNSName>) {
+    public init(origins: [DNSName], addressOwners: Set<DNSName>, cnameOwners: Set<DNSName> = [], cuts: [DNSName] = []) {
         self.origins = origins
         self.addressOwners = addressOwners
+        self.cnameOwners = cnameOwners
+        self.cuts = cuts
     }
 }

@@ -74,6 +74,12 @@ public struct TopologyLoader: Sendable {
             if zones.addressOwners.contains(service.name) {
                 errors.append(TopologyError(.serviceHasAddressRecords, file: service.file, line: service.line, "service \(service.name) also has A/AAAA records in its zone file; steering answers it, so remove them"))
             }
+            if zones.cnameOwners.contains(service.name) {
+                errors.append(TopologyError(.serviceHasAddressRecords, file: service.file, line: service.line, "service \(service.name) is also a CNAME in its zone file; a name is either an alias or a service"))
+            }
+            if let cut = zones.cuts.first(where: { service.name.isSubdomain(of: $0) }) {
+                errors.append(TopologyError(.serviceOutsideZones, file: service.file, line: service.line, "service \(service.name) is at or below the delegation \(cut), so it is never answered here"))
+            }
             for name in service.failover where regionFiles[name] == nil {
                 errors.append(TopologyError(.unknownRegion, file: service.file, line: service.line, "service \(service.name): unknown region '\(name)' in failover"))
             }

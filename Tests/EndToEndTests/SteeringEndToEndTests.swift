@@ -106,8 +106,10 @@ struct SteeringEndToEndTests {
 
         let unknown = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/nope/health"])
         #expect(unknown.output.hasSuffix("404"))
-        let bad = try run("curl", ["-sS", "-X", "PUT", "-d", "up=false", "-w", "\n%{http_code}", "\(admin)/v1/endpoints/use-www-a/health"])
-        #expect(bad.output.hasSuffix("400"))
+        for body in ["up=false", "{\"up\": 1}", "{\"up\": true, \"capacity\": \"abc\"}", "{\"up\": true, \"capcity\": 0.1}", "{\"up\": true, \"capacity\": 2}"] {
+            let bad = try run("curl", ["-sS", "-X", "PUT", "-d", body, "-w", "\n%{http_code}", "\(admin)/v1/endpoints/use-www-a/health"])
+            #expect(bad.output.hasSuffix("400"), "\(body): \(bad.output)")
+        }
     }
 
     @Test func failClosedAnswersNoDataWhenNothingIsHealthy() throws {
@@ -126,11 +128,12 @@ struct SteeringEndToEndTests {
         let (zones, regions) = try Self.setUp()
         let server = try MeridianProcess(zones: zones, arguments: ["--regions", regions.path, "--admin", "127.0.0.1:0"])
         defer { server.stop() }
-        for endpoint in ["use-www-a", "use-www-b", "euw-www-a"] {
+        for endpoint in ["use-www-a", "use-www-b", "use-www-6", "euw-www-a"] {
             _ = try run("curl", ["-sS", "-X", "PUT", "-d", "{\"up\": false}", "http://127.0.0.1:\(server.adminPort)/v1/endpoints/\(endpoint)/health"])
         }
         let r = try dig(server, "www.example.com", "A", "+subnet=10.1.2.0/24")
         #expect(r.answers(ofType: "A").count == 2, "two of the three IPv4 endpoints, health ignored: \(r)")
+        #expect(r.clientSubnet == "10.1.2.0/24/0", "the same for every client")
     }
 
     @Test func unmatchedClientsGoNearTheDefaultLocation() throws {

@@ -104,11 +104,15 @@ struct SteererTests {
     @Test func failsOpenWhenNothingIsHealthy() {
         let table = Fixture.table(policy: .nearest, answers: 16)
         let all: Set<String> = ["use-a", "use-b", "euw-a", "euw-b", "aps-a"]
-        let result = steer(table, client: "10.1.0.1", health: health(table, down: all))
+        let result = steer(table, ecs: Fixture.ecs("10.1.0.0", 24), health: health(table, down: all.union(["use-6"])))
         #expect(result.decision.failedOpen)
         #expect(Set(result.names) == all)
-        let closed = steer(table, client: "10.1.0.1", health: health(table, down: all), failOpen: false)
+        #expect(result.decision.scopePrefixLength == 0, "a fail-open answer is the same for every client")
+        let closed = steer(table, client: "10.1.0.1", health: health(table, down: all.union(["use-6"])), failOpen: false)
         #expect(closed.decision.count == 0)
+        // Healthy endpoints of the other family: not "nothing healthy", so NODATA, not fail-open.
+        let other = steer(table, client: "10.1.0.1", health: health(table, down: all))
+        #expect(other.decision.count == 0 && !other.decision.failedOpen)
     }
 
     @Test func aServiceWithoutIPv6EndpointsHasNoAAAA() {
@@ -166,6 +170,45 @@ struct SteererTests {
         }
         let share = Double(moved) / Double(clients.count)
         #expect(abs(share - 0.1) < 0.02, "about 1/N of clients move: \(share)")
+    }
+
+    @Test func ecsScopeExcludesNestedNetworks() {
+        let regions = [
+            Fixture.region("us-east", lat: 39, lon: -77, clients: ["10.0.0.0/8"], endpoints: [Fixture.endpoint("use-a", "us-east", "127.0.0.11")]),
+            Fixture.region("eu-west", lat: 53, lon: -6, clients: ["10.2.0.0/16"], endpoints: [Fixture.endpoint("euw-a", "eu-west", "127.0.0.21")]),
+        ]
+        let table = Fixture.table(policy: .nearest, regions: regions)
+        let result = steer(table, ecs: Fixture.ecs("10.5.0.0", 24))
+        #expect(result.names == ["use-a"])
+        #expect(result.decision.scopePrefixLength == 14, "10.4.0.0/14 holds the answer; /8 would cover eu-west's 10.2/16")
+        #expect(steer(table, ecs: Fixture.ecs("0.0.0.0", 0)).decision.scopePrefixLength == 0, "source /0: scope 0")
+        #expect(steer(table, ecs: Fixture.ecs("192.0.2.0", 24)).decision.scopePrefixLength == 1, "unmatched: 128.0.0.0/1 has no client network")
+    }
+
+    @Test func sourceAddressesMatchNetworksLongerThanTheECSLimit() {
+        let regions = [
+            Fixture.region("us-east", lat: 39, lon: -77, clients: ["192.0.2.128/25"], endpoints: [Fixture.endpoint("use-a", "us-east", "127.0.0.11")]),
+            Fixture.region("eu-west", lat: 53, lon: -6, clients: [], endpoints: [Fixture.endpoint("euw-a", "eu-west", "127.0.0.21")]),
+        ]
+        #expect(steer(Fixture.table(policy: .nearest, regions: regions), client: "192.0.2.200").names == ["use-a"])
+    }
+
+    @Test func stickyChoicesDoNotDependOnOtherEndpoints() {
+        let base = (0..<4).map { Fixture.endpoint("e\($0)", "one", "127.0.1.\($0)") }
+        let before = Fixture.table(policy: .weighted, answers: 1, sticky: true, regions: [Fixture.region("one", lat: 0, lon: 0, clients: [], endpoints: base)])
+        let after = Fixture.table(policy: .weighted, answers: 1, sticky: true, regions: [
+            // An endpoint that does not serve www, numbered before all the others.
+            Fixture.region("a-first", lat: 1, lon: 1, clients: [], endpoints: [{
+                var other = Fixture.endpoint("other", "a-first", "127.0.2.1")
+                other.services = []
+                return other
+            }()]),
+            Fixture.region("one", lat: 0, lon: 0, clients: [], endpoints: base),
+        ])
+        for i in 0..<200 {
+            let client = Fixture.ecs("10.\(i / 256).\(i % 256).0", 24)
+            #expect(steer(before, ecs: client).names == steer(after, ecs: client).names)
+        }
     }
 
     @Test func ecsScopeIsThePrefixThatDecided() {

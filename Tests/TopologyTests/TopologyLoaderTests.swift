@@ -141,6 +141,17 @@ struct TopologyLoaderTests {
         #expect(errors.contains("z-copy.yaml:4: endpoint 'use-www-a' serves other.example.com., which no *.services.yaml declares"), "\(errors)")
     }
 
+    @Test func servicesCannotBeAliasesOrBelowADelegation() throws {
+        let services = "www.example.com:\n  policy: nearest\nx.lab.example.com:\n  policy: nearest\n"
+        let zones = ZoneFacts(
+            origins: [try DNSName("example.com.")], addressOwners: [],
+            cnameOwners: [try DNSName("www.example.com.")], cuts: [try DNSName("lab.example.com.")]
+        )
+        let errors = try Self.errors(regions: ["us-east.yaml": Self.usEast], services: ["example.com.services.yaml": services], zones: zones)
+        #expect(errors.contains { $0.hasPrefix("example.com.services.yaml:2: service www.example.com. is also a CNAME") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("example.com.services.yaml:4: service x.lab.example.com. is at or below the delegation lab.example.com.") }, "\(errors)")
+    }
+
     @Test func failoverPolicyNeedsAnOrder() throws {
         let errors = try Self.errors(regions: ["us-east.yaml": Self.usEast], services: ["example.com.services.yaml": "www.example.com:\n  policy: failover\n"])
         #expect(errors.first == "example.com.services.yaml:2: service www.example.com: policy failover needs a 'failover' region order", "\(errors)")

@@ -61,11 +61,18 @@ struct ExplainCommand: AsyncParsableCommand {
         }
         var health = HealthView(endpointCount: table.endpoints.count)
         if let server {
-            for (name, reported) in try await Self.reportedHealth(from: server) {
+            let (endpoints, latency) = try await Self.reported(from: server)
+            for (name, reported) in endpoints {
                 guard let id = table.endpoints.firstIndex(where: { $0.name == name }) else { continue }
                 health.up[id] = reported.up
                 health.capacity[id] = reported.capacity
             }
+            var matrix = LatencyMatrix(distanceOrders: table.regionsByDistance)
+            for (from, to, ms) in latency {
+                guard let a = table.regionNames.firstIndex(of: from), let b = table.regionNames.firstIndex(of: to) else { continue }
+                matrix.record(from: a, to: b, milliseconds: ms, distanceOrders: table.regionsByDistance)
+            }
+            if !latency.isEmpty { health.latency = matrix }
         }
         for endpoint in down {
             guard let id = table.endpoints.firstIndex(where: { $0.name == endpoint }) else { throw ValidationError("--down \(endpoint): no such endpoint") }
@@ -82,13 +89,15 @@ struct ExplainCommand: AsyncParsableCommand {
         )
         for step in explanation.steps { print("  \(step)") }
         if decision.count == 0 { print("  → NODATA") }
+        if subnet == nil { print("  (no ECS in this question: no scope is sent)") }
         for id in decision.endpointIDs {
             print("  → \(serviceName) \(decision.ttl) IN \(type) \(table.endpoints[id].address)")
         }
     }
 
-    /// Endpoint health from a node's `GET /v1/state`.
-    static func reportedHealth(from server: String) async throws -> [String: (up: Bool, capacity: Double)] {
+    /// Endpoint health and measured latency from a node's `GET /v1/state`. (Hysteresis is
+    /// replayed from scratch here, so a node that kept a region first by hysteresis may differ.)
+    static func reported(from server: String) async throws -> (endpoints: [String: (up: Bool, capacity: Double)], latency: [(String, String, Double)]) {
         guard let url = URL(string: server.hasSuffix("/") ? server + "v1/state" : server + "/v1/state") else {
             throw ValidationError("--server \(server): not a URL")
         }
@@ -103,6 +112,10 @@ struct ExplainCommand: AsyncParsableCommand {
                 health[name] = (up, (endpoint["capacity"] as? NSNumber)?.doubleValue ?? 1)
             }
         }
-        return health
+        let latency = (state["latency"] as? [[String: Any]] ?? []).compactMap { entry -> (String, String, Double)? in
+            guard let from = entry["from"] as? String, let to = entry["to"] as? String, let ms = (entry["ms"] as? NSNumber)?.doubleValue else { return nil }
+            return (from, to, ms)
+        }
+        return (health, latency)
     }
 }

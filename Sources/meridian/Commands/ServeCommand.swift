@@ -122,6 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // One line per address on stdout once bound, for scripts and tests that start on port 0.
         Task {
+            await reloader.waitUntilTrapping()
             var printed: Set<String> = []
             for address in await server.boundAddresses() {
                 let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
