@@ -61,6 +61,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Region agent: balancing policies, health-check state machines, latency estimators
+        // (pure); the HTTP proxy shell comes next.
+        .target(name: "RegionAgent", dependencies: ["DNSWire"], swiftSettings: strict),
+
         // Admin HTTP API of a DNS node: health reports in, state out.
         .target(
             name: "Admin",
@@ -90,6 +94,7 @@ let package = Package(
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
+        .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
         .testTarget(name: "SteeringTests", dependencies: ["Steering", "Topology", "DNSWire"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering"]),
         .testTarget(

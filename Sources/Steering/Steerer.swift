@@ -243,9 +243,9 @@ public enum Steerer {
         for i in 0..<count {
             let id = Int(candidates[i])
             // Keyed by the endpoint's name, not its position, so adding endpoints elsewhere moves nobody.
-            let h = mix(address.high ^ (address.low &* 0x9E37_79B9_7F4A_7C15) ^ table.endpointSeeds[id])
-            let u = (Double(h >> 11) + 0.5) * 0x1p-53
-            scores[i] = Double(table.endpoints[id].weight) * max(health.capacity[id], 0.001) / -log(u)
+            scores[i] = StableHash.rendezvousScore(
+                key: address, memberSeed: table.endpointSeeds[id], weight: Double(table.endpoints[id].weight) * max(health.capacity[id], 0.001)
+            )
         }
         var taken: InlineArray<64, Bool> = .init(repeating: false)
         while decision.count < min(want, count) {
@@ -256,14 +256,9 @@ public enum Steerer {
         }
     }
 
-    /// SplitMix64 finaliser.
+    /// SplitMix64 finaliser (kept as the name tests and the engine use).
     @inline(__always)
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public static func mix(_ value: UInt64) -> UInt64 { StableHash.mix(value) }
 
     static func masked(_ address: NetworkAddress, to length: Int) -> NetworkAddress {
         let (high, low) = NetworkPrefix.mask(length)

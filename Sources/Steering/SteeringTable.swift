@@ -33,9 +33,7 @@ public final class SteeringTable: Sendable {
         let regions = topology.regions.sorted { $0.name < $1.name }
         regionNames = regions.map(\.name)
         endpoints = regions.flatMap(\.endpoints)
-        endpointSeeds = regions.flatMap(\.endpoints).map { endpoint in
-            endpoint.name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-        }
+        endpointSeeds = regions.flatMap(\.endpoints).map { StableHash.fnv1a($0.name) }
         regionOfEndpoint = regions.enumerated().flatMap { index, region in region.endpoints.map { _ in index } }
         clientNetworks = regions.enumerated()
             .flatMap { index, region in region.clients.map { (prefix: $0, region: index) } }
