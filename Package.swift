@@ -65,11 +65,10 @@ let package = Package(
         // (pure); the HTTP proxy shell comes next.
         .target(name: "RegionAgent", dependencies: ["DNSWire"], swiftSettings: strict),
 
-        // Admin HTTP API of a DNS node: health reports in, state out.
+        // A small HTTP/1.1 listener Service (NIOHTTP1), shared by the admin API and the demo backend.
         .target(
-            name: "Admin",
+            name: "HTTPService",
             dependencies: [
-                "DNSServer", "QueryEngine", "Steering",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,10 +79,35 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `meridian backend`: a demo HTTP backend with fail/slow/hang switches.
+        .target(
+            name: "DemoBackend",
+            dependencies: [
+                "HTTPService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Admin HTTP API of a DNS node: health reports in, state out.
+        .target(
+            name: "Admin",
+            dependencies: [
+                "DNSServer", "QueryEngine", "Steering", "HTTPService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

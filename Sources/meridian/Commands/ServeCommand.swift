@@ -1,5 +1,6 @@
 import Admin
 import ArgumentParser
+import HTTPService
 import DNSServer
 import DNSWire
 import Foundation
@@ -112,10 +113,10 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let reloader = ZoneReloader(loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
-        var adminServer: AdminServer?
+        var adminServer: HTTPListener?
         if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
             let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-            let server = AdminServer(host: address.host, port: address.port, router: AdminRouter(store: store, token: token), logger: logger)
+            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token), logger: logger)
             services.append(.init(service: server))
             adminServer = server
         }

@@ -1,0 +1,70 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// A small HTTP/1.1 listener as a Service, on its own event loop: the shell of the admin API
+/// and of the demo backend. `handler` makes the per-connection handler after NIOHTTP1's codec.
+public final class HTTPListener: ServiceLifecycle.Service, Sendable {
+    public let host: String
+    public let port: Int
+    let label: String
+    let logger: Logger
+    let handler: @Sendable () -> any ChannelHandler
+    private let bound = NIOLockedValueBox<(address: SocketAddress?, waiting: [CheckedContinuation<SocketAddress?, Never>])>((nil, []))
+
+    public init(host: String, port: Int, label: String, logger: Logger, handler: @escaping @Sendable () -> any ChannelHandler) {
+        self.host = host
+        self.port = port
+        self.label = label
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// The bound address once listening (port 0 resolved), or nil if binding failed.
+    public func boundAddress() async -> SocketAddress? {
+        await withCheckedContinuation { continuation in
+            let now: SocketAddress?? = bound.withLockedValue { state in
+                if let address = state.address { return .some(address) }
+                state.waiting.append(continuation)
+                return .none
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+    }
+
+    private func announce(_ address: SocketAddress?) {
+        let waiting = bound.withLockedValue { state in
+            state.address = address
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for waiter in waiting { waiter.resume(returning: address) }
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let handler = handler
+        do {
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                        try channel.pipeline.syncOperations.addHandler(handler())
+                    }
+                }
+                .bind(host: host, port: port).get()
+            announce(channel.localAddress)
+            logger.info("\(label) listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
+            try? await gracefulShutdown()
+            try? await channel.close()
+        } catch {
+            announce(nil)
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+    }
+}
