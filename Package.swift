@@ -3,6 +3,15 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+/// What an HTTP shell over SwiftNIO needs (admin API, demo backend, proxy).
+let nioHTTP: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "Meridian",
     platforms: [.macOS(.v14)],
@@ -68,39 +77,28 @@ let package = Package(
         // A small HTTP/1.1 listener Service (NIOHTTP1), shared by the admin API and the demo backend.
         .target(
             name: "HTTPService",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: nioHTTP + [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
 
         // `meridian backend`: a demo HTTP backend with fail/slow/hang switches.
         .target(
             name: "DemoBackend",
-            dependencies: [
-                "HTTPService",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["HTTPService"] + nioHTTP,
+            swiftSettings: strict
+        ),
+
+        // The region agent's reverse proxy (NIOHTTP1 shell over RegionAgent's policies).
+        .target(
+            name: "AgentProxy",
+            dependencies: ["RegionAgent", "DNSWire", "HTTPService"] + nioHTTP,
             swiftSettings: strict
         ),
 
         // Admin HTTP API of a DNS node: health reports in, state out.
         .target(
             name: "Admin",
-            dependencies: [
-                "DNSServer", "QueryEngine", "Steering", "HTTPService",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService"] + nioHTTP,
             swiftSettings: strict
         ),
 
@@ -119,6 +117,14 @@ let package = Package(
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
+        .testTarget(
+            name: "AgentProxyTests",
+            dependencies: [
+                "AgentProxy", "RegionAgent", "DemoBackend", "HTTPService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "SteeringTests", dependencies: ["Steering", "Topology", "DNSWire"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering"]),
         .testTarget(

@@ -77,6 +77,10 @@ final class BackendHTTPHandler: ChannelInboundHandler {
         headers.add(name: "content-type", value: "text/plain")
         headers.add(name: "content-length", value: "\(body.utf8.count)")
         headers.add(name: "x-backend", value: name)
+        // Echo what a proxy in front added, so proxy tests can see it arrived.
+        for header in ["x-forwarded-for", "x-forwarded-proto", "via"] {
+            if let value = request.headers[header].first { headers.add(name: "x-echo-\(header)", value: value) }
+        }
         let keepAlive = request.isKeepAlive
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)

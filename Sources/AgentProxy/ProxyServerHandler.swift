@@ -1,0 +1,250 @@
+import DNSWire
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One client connection of an endpoint's reverse proxy (HTTP/1.1). For each request: pick a
+/// backend, connect on the same event loop, stream the request to it and the response back,
+/// with hop-by-hop headers removed and X-Forwarded-For, X-Forwarded-Proto and Via added.
+/// 503 when no backend is healthy, 502 when the backend fails (an idempotent request whose
+/// connect fails is retried once elsewhere), 504 when it does not answer in time.
+/// NIO's pipelining helper in front of it hands over one request at a time.
+final class ProxyServerHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// RFC 9110 §9.2.2: safe to send twice.
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: true
+        default: false
+        }
+    }
+
+    private let selector: BackendSelector
+    private let configuration: ProxyConfiguration
+    private var clientAddress: NetworkAddress?
+    private var clientText = ""
+
+    // The request in flight.
+    private var head: HTTPRequestHead?
+    private var pending: [HTTPClientRequestPart] = []
+    private var backend: (any Channel)?
+    private var backendIndex: Int?
+    private var failedIndex: Int?
+    private var responseStarted = false
+    /// An error response went out before the request ended: drop the rest of its body.
+    private var discarding = false
+    private var timeout: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(selector: BackendSelector, configuration: ProxyConfiguration) {
+        self.selector = selector
+        self.configuration = configuration
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelActive(context: ChannelHandlerContext) {
+        clientText = context.channel.remoteAddress?.ipAddress ?? ""
+        clientAddress = NetworkAddress(clientText)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            // Request smuggling (RFC 9112 §6.3): both framings, or conflicting lengths.
+            let lengths = Set(request.headers[canonicalForm: "content-length"].map { String($0) })
+            if (!lengths.isEmpty && request.headers.contains(name: "transfer-encoding")) || lengths.count > 1 {
+                return fail(400, "conflicting message framing", close: true)
+            }
+            head = request
+            failedIndex = nil
+            responseStarted = false
+            discarding = false
+            var headers = HopByHopHeaders.removing(from: request.headers)
+            let forwarded = headers["x-forwarded-for"].first.map { "\($0), \(clientText)" } ?? clientText
+            headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded)
+            headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
+            headers.add(name: "via", value: "1.1 meridian")
+            headers.replaceOrAdd(name: "connection", value: "close")
+            var outgoing = request
+            outgoing.headers = headers
+            pending = [.head(outgoing)]
+            connect(context: context)
+        case .body(let chunk):
+            if !discarding { forward(.body(.byteBuffer(chunk))) }
+        case .end(let trailers):
+            if !discarding { forward(.end(trailers)) }
+            discarding = false
+        }
+    }
+
+    private func forward(_ part: HTTPClientRequestPart) {
+        if let backend, backend.isActive {
+            backend.writeAndFlush(part, promise: nil)
+        } else {
+            pending.append(part)
+        }
+    }
+
+    private func connect(context: ChannelHandlerContext) {
+        guard let index = selector.acquire(client: clientAddress, excluding: failedIndex) else {
+            return fail(503, "no healthy backend")
+        }
+        backendIndex = index
+        let target = selector.targets[index]
+        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        ClientBootstrap(group: context.eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelInitializer { channel in
+                channel.pipeline.addHTTPClientHandlers().flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(BackendRelay(proxy: loop))
+                }
+            }
+            .connect(host: target.host, port: target.port)
+            .whenComplete { result in
+                let proxy = loop.value
+                switch result {
+                case .success(let channel): proxy.connected(channel)
+                case .failure: proxy.connectFailed(index)
+                }
+            }
+    }
+
+    private func connected(_ channel: any Channel) {
+        backend = channel
+        for part in pending { channel.write(part, promise: nil) }
+        pending = []
+        channel.flush()
+        guard let context else { return }
+        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timeout = context.eventLoop.scheduleTask(in: configuration.responseTimeout) {
+            let proxy = loop.value
+            guard !proxy.responseStarted else { return }
+            proxy.fail(504, "backend did not answer in time")
+        }
+    }
+
+    private func connectFailed(_ index: Int) {
+        selector.release(index)
+        backendIndex = nil
+        if let head, Self.isIdempotent(head.method), failedIndex == nil {
+            failedIndex = index
+            guard let context else { return }
+            return connect(context: context)
+        }
+        fail(502, "backend unreachable")
+    }
+
+    // MARK: - From the backend
+
+    fileprivate func backendRead(_ part: HTTPClientResponsePart) {
+        guard let context else { return }
+        switch part {
+        case .head(var response):
+            responseStarted = true
+            timeout?.cancel()
+            var headers = HopByHopHeaders.removing(from: response.headers)
+            headers.add(name: "via", value: "1.1 meridian")
+            headers.replaceOrAdd(name: "connection", value: head?.isKeepAlive == false ? "close" : "keep-alive")
+            response.headers = headers
+            response.version = head?.version ?? response.version
+            context.write(wrapOutboundOut(.head(response)), promise: nil)
+        case .body(let chunk):
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+        case .end(let trailers):
+            let keepAlive = head?.isKeepAlive ?? false
+            finish()
+            let done = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+            if !keepAlive {
+                let channel = context.channel
+                done.whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+
+    fileprivate func backendClosed() {
+        guard backend != nil else { return }
+        if responseStarted {
+            // The backend went away mid-response: the client cannot get a whole answer.
+            finish()
+            context?.close(promise: nil)
+        } else {
+            fail(502, "backend closed the connection")
+        }
+    }
+
+    // MARK: - Endings
+
+    private func finish() {
+        timeout?.cancel()
+        timeout = nil
+        if let backendIndex { selector.release(backendIndex) }
+        backendIndex = nil
+        let channel = backend
+        backend = nil
+        channel?.close(promise: nil)
+        head = nil
+        pending = []
+    }
+
+    /// A short error response with a log-friendly body; `close` for requests that cannot be
+    /// framed safely.
+    private func fail(_ status: Int, _ reason: String, close: Bool = false) {
+        let version = head?.version ?? .http1_1
+        let keepAlive = !close && (head?.isKeepAlive ?? false)
+        finish()
+        discarding = true
+        guard let context else { return }
+        let body = "\(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase): \(reason)\n"
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/plain")
+        headers.add(name: "content-length", value: "\(body.utf8.count)")
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        headers.add(name: "via", value: "1.1 meridian")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Malformed requests (NIO's parser, which also rejects Content-Length together with
+        // Transfer-Encoding) were already answered 400 by NIO's protocol error handler.
+        finish()
+        context.close(promise: nil)
+    }
+}
+
+/// Relays a backend connection's response parts to the proxy handler on the same event loop.
+private final class BackendRelay: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    let proxy: NIOLoopBound<ProxyServerHandler>
+
+    init(proxy: NIOLoopBound<ProxyServerHandler>) { self.proxy = proxy }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        proxy.value.backendRead(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        proxy.value.backendClosed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

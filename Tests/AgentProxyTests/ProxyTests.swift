@@ -1,0 +1,136 @@
+import Foundation
+import HTTPService
+import Logging
+import NIOCore
+import RegionAgent
+import ServiceLifecycle
+import Testing
+@testable import AgentProxy
+@testable import DemoBackend
+
+/// The endpoint proxy in front of real demo backends, driven by curl over loopback.
+@Suite(.serialized)
+struct ProxyTests {
+    /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them.
+    static func withProxy(
+        backends names: [String?], policy: String = "round-robin", configuration: ProxyConfiguration = ProxyConfiguration(),
+        _ body: @Sendable (_ proxyPort: Int, _ backendPorts: [Int], _ selector: BackendSelector) async throws -> Void
+    ) async throws {
+        let logger = Logger(label: "test")
+        var ports: [Int] = []
+        let listeners = names.compactMap { $0 }.map { HTTPListener.demoBackend(host: "127.0.0.1", port: 0, name: $0, logger: logger) }
+        let serviceGroup = ServiceGroup(services: listeners, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await serviceGroup.run() }
+            var live = listeners.makeIterator()
+            for name in names {
+                if name != nil { ports.append(await live.next()!.boundAddress()!.port!) } else { ports.append(1) }  // port 1: refused
+            }
+            let selector = BackendSelector(
+                targets: ports.map { BackendSelector.Target(host: "127.0.0.1", port: $0) }, weights: ports.map { _ in 1 },
+                policy: makeBalancingPolicy(policy)!
+            )
+            let proxy = HTTPListener.proxy(host: "127.0.0.1", port: 0, name: "test", selector: selector, configuration: configuration, logger: logger)
+            let proxyGroup = ServiceGroup(services: [proxy], logger: logger)
+            tasks.addTask { try await proxyGroup.run() }
+            let proxyPort = await proxy.boundAddress()!.port!
+            do { try await body(proxyPort, ports, selector) } catch {
+                await proxyGroup.triggerGracefulShutdown()
+                await serviceGroup.triggerGracefulShutdown()
+                throw error
+            }
+            await proxyGroup.triggerGracefulShutdown()
+            await serviceGroup.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// curl's status, headers (lowercased names) and body.
+    static func get(_ url: String, _ extra: [String] = []) throws -> (status: Int, headers: [String: String], body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
+        process.arguments = ["curl", "-s", "-m", "5", "-i", "-o", out.path] + extra + [url]
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: out)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let headLines = (parts.first ?? "").components(separatedBy: "\r\n")
+        let status = headLines.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        var headers: [String: String] = [:]
+        for line in headLines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (status, headers, parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    @Test func roundRobinInExactOrderWithForwardingHeaders() async throws {
+        try await Self.withProxy(backends: ["b0", "b1", "b2"]) { port, _, _ in
+            var order: [String] = []
+            for _ in 0..<6 {
+                let r = try Self.get("http://127.0.0.1:\(port)/hello")
+                #expect(r.status == 200)
+                order.append(r.headers["x-backend"] ?? "?")
+                #expect(r.headers["x-echo-x-forwarded-for"] == "127.0.0.1")
+                #expect(r.headers["x-echo-x-forwarded-proto"] == "http")
+                #expect(r.headers["x-echo-via"] == "1.1 meridian")
+                #expect(r.headers["via"] == "1.1 meridian")
+            }
+            #expect(order == ["b0", "b1", "b2", "b0", "b1", "b2"])
+        }
+    }
+
+    @Test func noHealthyBackendIs503() async throws {
+        try await Self.withProxy(backends: ["b0", "b1"]) { port, _, selector in
+            selector.setHealthy(0, false)
+            selector.setHealthy(1, false)
+            let r = try Self.get("http://127.0.0.1:\(port)/")
+            #expect(r.status == 503)
+        }
+    }
+
+    @Test func idempotentRequestsAreRetriedOnceElsewhereOthersGet502() async throws {
+        try await Self.withProxy(backends: [nil, "b1"]) { port, _, _ in
+            for _ in 0..<4 {
+                let r = try Self.get("http://127.0.0.1:\(port)/")
+                #expect(r.status == 200 && r.headers["x-backend"] == "b1", "GET retried on b1")
+            }
+            var statuses: [Int] = []
+            for _ in 0..<4 { statuses.append(try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", "x"]).status) }
+            #expect(statuses.contains(502), "a POST whose connect fails is never retried: \(statuses)")
+            #expect(statuses.allSatisfy { $0 == 502 || $0 == 200 })
+        }
+    }
+
+    @Test func hangingBackendIs504() async throws {
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(responseTimeout: .milliseconds(300))) { port, backends, _ in
+            _ = try Self.get("http://127.0.0.1:\(backends[0])/admin/hang", ["-X", "POST"])
+            let started = Date()
+            let r = try Self.get("http://127.0.0.1:\(port)/")
+            #expect(r.status == 504)
+            #expect(Date().timeIntervalSince(started) < 3)
+        }
+    }
+
+    @Test func requestBodiesStreamThrough() async throws {
+        try await Self.withProxy(backends: ["b0"]) { port, _, _ in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID().uuidString)")
+            try Data(count: 5_000_000).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let r = try Self.get("http://127.0.0.1:\(port)/upload", ["-X", "POST", "--data-binary", "@\(file.path)"])
+            #expect(r.status == 200)
+            #expect(r.body == "backend b0: POST /upload, received 5000000 bytes\n")
+            let chunked = try Self.get("http://127.0.0.1:\(port)/upload", ["-X", "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)"])
+            #expect(chunked.body == "backend b0: POST /upload, received 5000000 bytes\n")
+        }
+    }
+
+    @Test func conflictingFramingIsRejected() async throws {
+        try await Self.withProxy(backends: ["b0"]) { port, _, _ in
+            let r = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-H", "Content-Length: 3", "-H", "Transfer-Encoding: chunked", "-d", "abc"])
+            #expect(r.status == 400, "\(r)")
+        }
+    }
+}
