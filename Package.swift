@@ -105,8 +105,9 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

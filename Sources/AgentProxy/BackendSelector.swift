@@ -8,6 +8,11 @@ public final class BackendSelector: Sendable {
     public struct Target: Sendable, Equatable {
         public var host: String
         public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
     }
 
     public let targets: [Target]

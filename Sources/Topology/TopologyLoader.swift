@@ -42,6 +42,15 @@ public struct TopologyLoader: Sendable {
         return .success(Topology(regions: regions, services: services))
     }
 
+    /// One region file on its own (what `meridian agent --region FILE` runs).
+    public static func loadRegion(path: String) -> Result<Region, TopologyLoadFailure> {
+        let file = (path as NSString).lastPathComponent
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return .failure(TopologyLoadFailure([TopologyError(.unreadable, file: file, line: 0, "cannot read file")]))
+        }
+        return RegionFileLoader.load(text: text, file: file)
+    }
+
     static func crossCheck(regions: [Region], services: [DNSName: Service], zones: ZoneFacts) -> [TopologyError] {
         var errors: [TopologyError] = []
         var regionFiles: [String: Region] = [:]

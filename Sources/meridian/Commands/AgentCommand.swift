@@ -1,0 +1,65 @@
+import AgentProxy
+import ArgumentParser
+import Foundation
+import HTTPService
+import Logging
+import NIOPosix
+import RegionAgent
+import ServiceLifecycle
+import Topology
+
+/// `meridian agent --region FILE`: runs the region's endpoint proxies over their backends, with
+/// active health checks. (Gossip to the DNS tier, drain and the agent admin API come next.)
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "Run a region's endpoint proxies with health checks.")
+
+    @Option(help: "The region file, e.g. regions/us-east.yaml.")
+    var region: String
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "meridian-agent")
+        let config = try TopologyLoader.loadRegion(path: region).mapError { ValidationError($0.description) }.get()
+        let checkLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        var proxies: [HTTPListener] = []
+        var checkers: [ActiveHealthChecker] = []
+        for endpoint in config.endpoints {
+            let targets = try endpoint.backends.map { backend -> BackendSelector.Target in
+                guard let url = URL(string: backend.url), let host = url.host, let port = url.port else {
+                    throw ValidationError("\(region): endpoint \(endpoint.name): backend \(backend.url) needs a host and a port")
+                }
+                return BackendSelector.Target(host: host, port: port)
+            }
+            guard !targets.isEmpty else { throw ValidationError("\(region): endpoint \(endpoint.name) has no backends") }
+            let selector = BackendSelector(targets: targets, weights: endpoint.backends.map(\.weight), policy: makeBalancingPolicy(endpoint.balance.rawValue)!)
+            proxies.append(.proxy(host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector, logger: logger))
+            for index in targets.indices {
+                let health = endpoint.health
+                let path = endpoint.backends[index].url.hasPrefix("tcp://") ? nil : (health.path ?? "/")
+                checkers.append(ActiveHealthChecker(
+                    selector: selector, index: index, path: path, intervalMilliseconds: health.intervalMilliseconds,
+                    timeoutMilliseconds: health.timeoutMilliseconds, rise: health.rise, fall: health.fall, loop: checkLoop, logger: logger
+                ))
+            }
+        }
+        for checker in checkers { checker.start() }
+        Task {
+            for (proxy, endpoint) in zip(proxies, config.endpoints) {
+                if let address = await proxy.boundAddress() {
+                    FileHandle.standardOutput.write(Data("listening \(endpoint.name) \(endpoint.address):\(address.port ?? 0)\n".utf8))
+                }
+            }
+        }
+        let group = ServiceGroup(configuration: .init(services: proxies.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        for checker in checkers { checker.stop() }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `meridian agent` in front of `meridian backend` processes: balancing through the endpoint,
+/// and active health checks taking a failing backend out and bringing it back.
+@Suite(.serialized)
+struct AgentEndToEndTests {
+    /// Starts a `meridian` subcommand that prints `listening … HOST:PORT`, and returns it with the port.
+    static func start(_ arguments: [String]) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = Repo.binary
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        guard let line = try MeridianProcess.readLine(out.fileHandleForReading, timeout: 30), let port = Int(line.split(separator: ":").last ?? "") else {
+            process.terminate()
+            throw ProcessError("\(arguments.first ?? "") did not start")
+        }
+        return (process, port)
+    }
+
+    static func backendOf(_ url: String) throws -> String {
+        let r = try run("curl", ["-sS", "-m", "2", "-D", "-", "-o", "/dev/null", url])
+        return r.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-backend:") }.map { String($0.split(separator: " ").last ?? "") } ?? "none"
+    }
+
+    @Test func healthChecksTakeAFailingBackendOutAndBringItBack() throws {
+        let (b1, port1) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b1"])
+        let (b2, port2) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b2"])
+        defer { b1.terminate(); b2.terminate() }
+        let endpointPort = try freePort()
+        let dir = try Repo.temporaryDirectory()
+        let regionFile = dir.appendingPathComponent("test-region.yaml")
+        try """
+        region: test-region
+        location: { lat: 0, lon: 0 }
+        endpoints:
+          - name: ep
+            address: 127.0.0.1
+            port: \(endpointPort)
+            services: [ www.example.com ]
+            balance: round-robin
+            backends:
+              - { url: "http://127.0.0.1:\(port1)" }
+              - { url: "http://127.0.0.1:\(port2)" }
+            health: { path: /healthz, interval: 100ms, timeout: 100ms, rise: 2, fall: 2 }
+        """.write(to: regionFile, atomically: true, encoding: .utf8)
+        let (agent, port) = try Self.start(["agent", "--region", regionFile.path])
+        defer { agent.terminate(); agent.waitUntilExit() }
+        #expect(port == endpointPort)
+        let url = "http://127.0.0.1:\(port)/"
+
+        #expect(Set(try (0..<4).map { _ in try Self.backendOf(url) }) == ["b1", "b2"])
+
+        // Readiness by polling, bounded: interval × fall + timeout is 300 ms.
+        func within(_ seconds: TimeInterval, _ condition: () throws -> Bool) rethrows -> TimeInterval? {
+            let started = Date()
+            while Date().timeIntervalSince(started) < seconds {
+                if try condition() { return Date().timeIntervalSince(started) }
+            }
+            return nil
+        }
+        _ = try run("curl", ["-sS", "-X", "POST", "http://127.0.0.1:\(port2)/admin/fail"])
+        let detected = try within(3) { try (0..<4).map { _ in try Self.backendOf(url) } == ["b1", "b1", "b1", "b1"] }
+        #expect(detected != nil, "b2 taken out after fall checks")
+        #expect((detected ?? 99) < 1.5, "within interval × fall + timeout, plus scheduling: \(detected ?? -1) s")
+        #expect(try (0..<6).map { _ in try Self.backendOf(url) } == Array(repeating: "b1", count: 6), "and kept out")
+
+        _ = try run("curl", ["-sS", "-X", "POST", "http://127.0.0.1:\(port2)/admin/recover"])
+        #expect(try within(3) { Set(try (0..<4).map { _ in try Self.backendOf(url) }) == ["b1", "b2"] } != nil, "back after rise checks")
+    }
+}
