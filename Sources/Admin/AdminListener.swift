@@ -4,6 +4,6 @@ import Logging
 extension HTTPListener {
     /// The admin API of a DNS node on `host:port`.
     public static func admin(host: String, port: Int, router: AdminRouter, logger: Logger) -> HTTPListener {
-        HTTPListener(host: host, port: port, label: "admin API", logger: logger) { AdminHTTPHandler(router: router) }
+        .router(host: host, port: port, label: "admin API", router: router, logger: logger)
     }
 }

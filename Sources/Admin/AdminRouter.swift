@@ -1,16 +1,13 @@
 import DNSServer
 import Foundation
+import HTTPService
 import QueryEngine
 import Steering
 
 /// The DNS node's admin API as a pure function of request → response over the snapshot store:
 /// `GET /healthz`, `GET /v1/state`, `PUT /v1/endpoints/{name}/health`.
-public struct AdminRouter: Sendable {
-    public struct Response: Equatable, Sendable {
-        public var status: Int
-        public var body: String
-        public var contentType = "application/json"
-    }
+public struct AdminRouter: HTTPRouter {
+    public typealias Response = HTTPRouterResponse
 
     let store: SnapshotStore
     /// When set, writes need `Authorization: Bearer <token>`.
@@ -130,12 +127,7 @@ public struct AdminRouter: Sendable {
         return json(["generation": snapshot.generation, "regions": regions, "services": services, "latency": latency])
     }
 
-    func error(_ status: Int, _ message: String) -> Response {
-        Response(status: status, body: json(["error": message]))
-    }
+    func error(_ status: Int, _ message: String) -> Response { .error(status, message) }
 
-    func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
+    func json(_ object: Any) -> String { HTTPRouterResponse.json(object) }
 }

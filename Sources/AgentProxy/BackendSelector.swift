@@ -16,13 +16,59 @@ public final class BackendSelector: Sendable {
     }
 
     public let targets: [Target]
-    private let state: NIOLockedValueBox<(pool: BackendPool, policy: any BalancingPolicy)>
+    private let state: NIOLockedValueBox<State>
 
-    public init(targets: [Target], weights: [Int], policy: any BalancingPolicy) {
+    struct State {
+        var pool: BackendPool
+        var policy: any BalancingPolicy
+        /// One health state machine per backend, fed by active checks and by real traffic.
+        var health: [HealthCheckStateMachine]
+        /// Drained backends take no new requests (in-flight ones finish).
+        var drained: [Bool]
+
+        mutating func apply(_ transition: HealthCheckStateMachine.Transition?, _ index: Int) -> HealthCheckStateMachine.Transition? {
+            if let transition { pool.members[index].healthy = transition == .wentUp && !drained[index] }
+            return transition
+        }
+    }
+
+    public init(targets: [Target], weights: [Int], policy: any BalancingPolicy, rise: Int = 2, fall: Int = 2, errorRun: Int = 5) {
         self.targets = targets
         let members = targets.indices.map { BackendPool.Member(name: "\(targets[$0].host):\(targets[$0].port)", weight: weights[$0]) }
-        state = NIOLockedValueBox((BackendPool(members: members), policy))
+        state = NIOLockedValueBox(State(
+            pool: BackendPool(members: members), policy: policy,
+            health: targets.map { _ in HealthCheckStateMachine(rise: rise, fall: fall, errorRun: errorRun) },
+            drained: targets.map { _ in false }
+        ))
     }
+
+    /// An active check finished.
+    @discardableResult
+    public func checkResult(_ index: Int, success: Bool) -> HealthCheckStateMachine.Transition? {
+        state.withLockedValue { $0.apply($0.health[index].checkResult(success: success), index) }
+    }
+
+    /// A request could not connect, was reset or timed out: counts at once.
+    @discardableResult
+    public func passiveFailure(_ index: Int) -> HealthCheckStateMachine.Transition? {
+        state.withLockedValue { $0.apply($0.health[index].passiveFailure(), index) }
+    }
+
+    /// A response status from real traffic (a run of 5xx takes the backend down).
+    @discardableResult
+    public func passiveResponse(_ index: Int, status: Int) -> HealthCheckStateMachine.Transition? {
+        state.withLockedValue { $0.apply($0.health[index].passiveResponse(status: status), index) }
+    }
+
+    /// Drains (or undrains) a backend: no new requests while drained.
+    public func setDrained(_ index: Int, _ drained: Bool) {
+        state.withLockedValue { state in
+            state.drained[index] = drained
+            state.pool.members[index].healthy = !drained && state.health[index].state == .up
+        }
+    }
+
+    public func isDrained(_ index: Int) -> Bool { state.withLockedValue { $0.drained[index] } }
 
     /// Picks a backend for a request and counts it in flight; nil when none is healthy.
     public func acquire(client: NetworkAddress?, excluding: Int? = nil) -> Int? {
@@ -37,6 +83,7 @@ public final class BackendSelector: Sendable {
         state.withLockedValue { $0.pool.members[index].active = max(0, $0.pool.members[index].active - 1) }
     }
 
+    /// Overrides health directly (tests, operators); checks may change it again.
     public func setHealthy(_ index: Int, _ healthy: Bool) {
         state.withLockedValue { $0.pool.members[index].healthy = healthy }
     }

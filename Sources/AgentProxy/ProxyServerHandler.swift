@@ -125,12 +125,14 @@ final class ProxyServerHandler: ChannelInboundHandler {
         timeout = context.eventLoop.scheduleTask(in: configuration.responseTimeout) {
             let proxy = loop.value
             guard !proxy.responseStarted else { return }
+            if let index = proxy.backendIndex { proxy.selector.passiveFailure(index) }
             proxy.fail(504, "backend did not answer in time")
         }
     }
 
     private func connectFailed(_ index: Int) {
         selector.release(index)
+        selector.passiveFailure(index)
         backendIndex = nil
         if let head, Self.isIdempotent(head.method), failedIndex == nil {
             failedIndex = index
@@ -148,6 +150,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
         case .head(var response):
             responseStarted = true
             timeout?.cancel()
+            if let backendIndex { selector.passiveResponse(backendIndex, status: Int(response.status.code)) }
             var headers = HopByHopHeaders.removing(from: response.headers)
             headers.add(name: "via", value: "1.1 meridian")
             headers.replaceOrAdd(name: "connection", value: head?.isKeepAlive == false ? "close" : "keep-alive")
@@ -174,6 +177,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
             finish()
             context?.close(promise: nil)
         } else {
+            if let backendIndex { selector.passiveFailure(backendIndex) }
             fail(502, "backend closed the connection")
         }
     }

@@ -93,14 +93,43 @@ struct ProxyTests {
 
     @Test func idempotentRequestsAreRetriedOnceElsewhereOthersGet502() async throws {
         try await Self.withProxy(backends: [nil, "b1"]) { port, _, _ in
+            // POSTs first, while the refusing backend is still in rotation (passive checks
+            // take it out after `fall` refusals).
+            var statuses: [Int] = []
+            for _ in 0..<2 { statuses.append(try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", "x"]).status) }
+            #expect(statuses == [502, 200], "a POST whose connect fails is never retried")
             for _ in 0..<4 {
                 let r = try Self.get("http://127.0.0.1:\(port)/")
                 #expect(r.status == 200 && r.headers["x-backend"] == "b1", "GET retried on b1")
             }
-            var statuses: [Int] = []
-            for _ in 0..<4 { statuses.append(try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", "x"]).status) }
-            #expect(statuses.contains(502), "a POST whose connect fails is never retried: \(statuses)")
-            #expect(statuses.allSatisfy { $0 == 502 || $0 == 200 })
+        }
+    }
+
+    @Test func passiveChecksTakeOutRefusingAndErroringBackends() async throws {
+        try await Self.withProxy(backends: [nil, "b1"]) { port, _, selector in
+            for _ in 0..<4 { _ = try Self.get("http://127.0.0.1:\(port)/") }
+            #expect(selector.pool.members[0].healthy == false, "connection refused twice (fall 2) takes it out")
+        }
+        try await Self.withProxy(backends: ["b0", "b1"]) { port, backends, selector in
+            _ = try Self.get("http://127.0.0.1:\(backends[0])/admin/fail", ["-X", "POST"])
+            var seen: [String] = []
+            for _ in 0..<14 { seen.append(try Self.get("http://127.0.0.1:\(port)/").headers["x-backend"] ?? "?") }
+            #expect(seen.filter { $0 == "b0" }.count == 5, "a run of five 5xx takes b0 out: \(seen)")
+            #expect(seen.suffix(4) == ["b1", "b1", "b1", "b1"])
+            #expect(selector.pool.members[0].healthy == false)
+        }
+    }
+
+    @Test func drainedBackendsTakeNoNewRequests() async throws {
+        try await Self.withProxy(backends: ["b0", "b1"]) { port, _, selector in
+            selector.setDrained(0, true)
+            var seen: Set<String> = []
+            for _ in 0..<4 { seen.insert(try Self.get("http://127.0.0.1:\(port)/").headers["x-backend"] ?? "?") }
+            #expect(seen == ["b1"])
+            selector.setDrained(0, false)
+            seen = []
+            for _ in 0..<4 { seen.insert(try Self.get("http://127.0.0.1:\(port)/").headers["x-backend"] ?? "?") }
+            #expect(seen == ["b0", "b1"])
         }
     }
 

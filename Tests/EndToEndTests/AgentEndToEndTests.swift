@@ -26,13 +26,10 @@ struct AgentEndToEndTests {
         return r.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-backend:") }.map { String($0.split(separator: " ").last ?? "") } ?? "none"
     }
 
-    @Test func healthChecksTakeAFailingBackendOutAndBringItBack() throws {
-        let (b1, port1) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b1"])
-        let (b2, port2) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b2"])
-        defer { b1.terminate(); b2.terminate() }
-        let endpointPort = try freePort()
-        let dir = try Repo.temporaryDirectory()
-        let regionFile = dir.appendingPathComponent("test-region.yaml")
+    /// A region file with one endpoint `ep` on `endpointPort` over backends on `ports`, checked
+    /// every 100 ms (rise 2, fall 2).
+    static func regionFile(endpointPort: Int, backendPorts ports: [Int]) throws -> URL {
+        let file = try Repo.temporaryDirectory().appendingPathComponent("test-region.yaml")
         try """
         region: test-region
         location: { lat: 0, lon: 0 }
@@ -43,10 +40,18 @@ struct AgentEndToEndTests {
             services: [ www.example.com ]
             balance: round-robin
             backends:
-              - { url: "http://127.0.0.1:\(port1)" }
-              - { url: "http://127.0.0.1:\(port2)" }
+        \(ports.map { "      - { url: \"http://127.0.0.1:\($0)\" }" }.joined(separator: "\n"))
             health: { path: /healthz, interval: 100ms, timeout: 100ms, rise: 2, fall: 2 }
-        """.write(to: regionFile, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func healthChecksTakeAFailingBackendOutAndBringItBack() throws {
+        let (b1, port1) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b1"])
+        let (b2, port2) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b2"])
+        defer { b1.terminate(); b2.terminate() }
+        let endpointPort = try freePort()
+        let regionFile = try Self.regionFile(endpointPort: endpointPort, backendPorts: [port1, port2])
         let (agent, port) = try Self.start(["agent", "--region", regionFile.path])
         defer { agent.terminate(); agent.waitUntilExit() }
         #expect(port == endpointPort)
@@ -70,5 +75,48 @@ struct AgentEndToEndTests {
 
         _ = try run("curl", ["-sS", "-X", "POST", "http://127.0.0.1:\(port2)/admin/recover"])
         #expect(try within(3) { Set(try (0..<4).map { _ in try Self.backendOf(url) }) == ["b1", "b2"] } != nil, "back after rise checks")
+    }
+
+    @Test func drainAndUndrainThroughTheAdminAPI() throws {
+        let (b1, port1) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b1"])
+        let (b2, port2) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b2"])
+        defer { b1.terminate(); b2.terminate() }
+        let endpointPort = try freePort()
+        let regionFile = try Self.regionFile(endpointPort: endpointPort, backendPorts: [port1, port2])
+
+        let agent = Process()
+        agent.executableURL = Repo.binary
+        agent.arguments = ["agent", "--region", regionFile.path, "--admin", "127.0.0.1:0"]
+        let out = Pipe()
+        agent.standardOutput = out
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { agent.terminate(); agent.waitUntilExit() }
+        var adminPort = 0
+        while let line = try MeridianProcess.readLine(out.fileHandleForReading, timeout: 30) {
+            if line.hasPrefix("admin ") { adminPort = Int(line.split(separator: ":").last ?? "") ?? 0; break }
+        }
+        #expect(adminPort > 0)
+        let admin = "http://127.0.0.1:\(adminPort)"
+        let url = "http://127.0.0.1:\(endpointPort)/"
+        func post(_ path: String, _ body: String) throws -> String {
+            try run("curl", ["-sS", "-X", "POST", "-d", body, "-w", "\n%{http_code}", admin + path]).output
+        }
+
+        #expect(try post("/v1/drain", "{\"endpoint\": \"ep\", \"backend\": \"http://127.0.0.1:\(port2)\"}").hasSuffix("200"))
+        #expect(try (0..<4).map { _ in try Self.backendOf(url) } == ["b1", "b1", "b1", "b1"], "a drained backend takes no new requests")
+        let state = try run("curl", ["-sS", admin + "/v1/state"]).output
+        #expect(state.contains("\"drained\" : true"), "\(state)")
+        #expect(try post("/v1/undrain", "{\"endpoint\": \"ep\", \"backend\": \"http://127.0.0.1:\(port2)\"}").hasSuffix("200"))
+        #expect(Set(try (0..<4).map { _ in try Self.backendOf(url) }) == ["b1", "b2"])
+
+        // Draining the endpoint reports it down (for the DNS tier) but keeps serving.
+        #expect(try post("/v1/drain", "{\"endpoint\": \"ep\"}").hasSuffix("200"))
+        #expect(try Self.backendOf(url) != "none")
+        let drainedState = try JSONSerialization.jsonObject(with: Data(try run("curl", ["-sS", admin + "/v1/state"]).output.utf8)) as? [String: Any]
+        let endpoint = (drainedState?["endpoints"] as? [[String: Any]])?.first
+        #expect(endpoint?["drained"] as? Bool == true)
+        #expect(try post("/v1/drain", "{\"endpoint\": \"nope\"}").hasSuffix("404"))
+        #expect(try post("/v1/drain", "{\"endpont\": \"ep\"}").hasSuffix("400"))
     }
 }

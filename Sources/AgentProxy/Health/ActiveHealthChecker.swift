@@ -16,10 +16,10 @@ public final class ActiveHealthChecker: @unchecked Sendable {
     let loop: any EventLoop
     let logger: Logger
     // Touched only on `loop`.
-    private var machine: HealthCheckStateMachine
     private var task: RepeatedTask?
 
-    public init(selector: BackendSelector, index: Int, path: String?, intervalMilliseconds: Int, timeoutMilliseconds: Int, rise: Int, fall: Int, loop: any EventLoop, logger: Logger) {
+    /// Rise and fall live in the selector's state machine, shared with passive checks.
+    public init(selector: BackendSelector, index: Int, path: String?, intervalMilliseconds: Int, timeoutMilliseconds: Int, loop: any EventLoop, logger: Logger) {
         self.selector = selector
         self.index = index
         self.path = path
@@ -27,7 +27,6 @@ public final class ActiveHealthChecker: @unchecked Sendable {
         self.timeout = .milliseconds(Int64(timeoutMilliseconds))
         self.loop = loop
         self.logger = logger
-        self.machine = HealthCheckStateMachine(rise: rise, fall: fall)
     }
 
     public func start() {
@@ -43,9 +42,8 @@ public final class ActiveHealthChecker: @unchecked Sendable {
     }
 
     private func record(_ healthy: Bool) {
-        guard let transition = machine.checkResult(success: healthy) else { return }
+        guard let transition = selector.checkResult(index, success: healthy) else { return }
         let target = selector.targets[index]
-        selector.setHealthy(index, transition == .wentUp)
         logger.info("backend \(transition == .wentUp ? "up" : "down")", metadata: ["backend": "\(target.host):\(target.port)"])
     }
 

@@ -16,6 +16,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "The region file, e.g. regions/us-east.yaml.")
     var region: String
 
+    @Option(help: ArgumentHelp("Admin API address, instead of the region file's agent.admin (port 0 picks one).", valueName: "host:port"))
+    var admin: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -31,6 +34,7 @@ struct AgentCommand: AsyncParsableCommand {
         let checkLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
         var proxies: [HTTPListener] = []
         var checkers: [ActiveHealthChecker] = []
+        var adminEndpoints: [AgentAdminRouter.Endpoint] = []
         for endpoint in config.endpoints {
             let targets = try endpoint.backends.map { backend -> BackendSelector.Target in
                 guard let url = URL(string: backend.url), let host = url.host, let port = url.port else {
@@ -39,26 +43,44 @@ struct AgentCommand: AsyncParsableCommand {
                 return BackendSelector.Target(host: host, port: port)
             }
             guard !targets.isEmpty else { throw ValidationError("\(region): endpoint \(endpoint.name) has no backends") }
-            let selector = BackendSelector(targets: targets, weights: endpoint.backends.map(\.weight), policy: makeBalancingPolicy(endpoint.balance.rawValue)!)
+            let selector = BackendSelector(
+                targets: targets, weights: endpoint.backends.map(\.weight), policy: makeBalancingPolicy(endpoint.balance.rawValue)!,
+                rise: endpoint.health.rise, fall: endpoint.health.fall
+            )
             proxies.append(.proxy(host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector, logger: logger))
+            adminEndpoints.append(.init(name: endpoint.name, address: endpoint.address.description, port: endpoint.port, backendURLs: endpoint.backends.map(\.url), selector: selector))
             for index in targets.indices {
                 let health = endpoint.health
                 let path = endpoint.backends[index].url.hasPrefix("tcp://") ? nil : (health.path ?? "/")
                 checkers.append(ActiveHealthChecker(
                     selector: selector, index: index, path: path, intervalMilliseconds: health.intervalMilliseconds,
-                    timeoutMilliseconds: health.timeoutMilliseconds, rise: health.rise, fall: health.fall, loop: checkLoop, logger: logger
+                    timeoutMilliseconds: health.timeoutMilliseconds, loop: checkLoop, logger: logger
                 ))
             }
         }
         for checker in checkers { checker.start() }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = proxies.map { .init(service: $0) }
+        var adminListener: HTTPListener?
+        if let text = admin ?? config.agent.admin {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { throw ValidationError("admin address \(text): expected host:port") }
+            let listener = HTTPListener.router(
+                host: String(text[..<colon]), port: port, label: "agent admin API",
+                router: AgentAdminRouter(region: config.name, endpoints: adminEndpoints), logger: logger
+            )
+            services.append(.init(service: listener))
+            adminListener = listener
+        }
         Task {
             for (proxy, endpoint) in zip(proxies, config.endpoints) {
                 if let address = await proxy.boundAddress() {
                     FileHandle.standardOutput.write(Data("listening \(endpoint.name) \(endpoint.address):\(address.port ?? 0)\n".utf8))
                 }
             }
+            if let adminListener, let address = await adminListener.boundAddress() {
+                FileHandle.standardOutput.write(Data("admin \(adminListener.host):\(address.port ?? 0)\n".utf8))
+            }
         }
-        let group = ServiceGroup(configuration: .init(services: proxies.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         for checker in checkers { checker.stop() }
     }

@@ -2,20 +2,20 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// One admin HTTP connection: collects a request (body up to `maxBody`), asks the router,
-/// writes the answer. Keep-alive as the client asks.
-final class AdminHTTPHandler: ChannelInboundHandler {
+/// One connection to a small JSON API: collects a request (body up to `maxBody`), asks the
+/// router, writes the answer. Keep-alive as the client asks.
+final class RouterHTTPHandler<Router: HTTPRouter>: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    static let maxBody = 64 * 1024
+    static var maxBody: Int { 64 * 1024 }
 
-    private let router: AdminRouter
+    private let router: Router
     private var head: HTTPRequestHead?
     private var body = Data()
     private var tooLarge = false
 
-    init(router: AdminRouter) { self.router = router }
+    init(router: Router) { self.router = router }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -28,14 +28,14 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             let response = tooLarge
-                ? router.error(413, "body larger than \(Self.maxBody) bytes")
+                ? HTTPRouterResponse.error(413, "body larger than \(Self.maxBody) bytes")
                 : router.handle(method: head.method.rawValue, path: head.uri, authorization: head.headers.first(name: "authorization"), body: body)
             write(response, for: head, context: context)
             self.head = nil
         }
     }
 
-    private func write(_ response: AdminRouter.Response, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func write(_ response: HTTPRouterResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: response.contentType)
         headers.add(name: "content-length", value: "\(response.body.utf8.count)")

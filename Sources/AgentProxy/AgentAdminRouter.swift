@@ -1,0 +1,88 @@
+import Foundation
+import HTTPService
+import NIOConcurrencyHelpers
+
+/// The region agent's admin API: `GET /healthz`, `GET /v1/state` (endpoints, backends, health,
+/// in-flight requests, drains), `POST /v1/drain` and `POST /v1/undrain` with
+/// `{"endpoint": E, "backend": URL}` (one backend: no new requests), `{"endpoint": E}` (the
+/// endpoint is reported down to the DNS tier while it keeps serving) or `{}` (the whole region).
+public struct AgentAdminRouter: HTTPRouter {
+    public struct Endpoint: Sendable {
+        public var name: String
+        public var address: String
+        public var port: Int
+        public var backendURLs: [String]
+        public var selector: BackendSelector
+
+        public init(name: String, address: String, port: Int, backendURLs: [String], selector: BackendSelector) {
+            self.name = name
+            self.address = address
+            self.port = port
+            self.backendURLs = backendURLs
+            self.selector = selector
+        }
+    }
+
+    let region: String
+    let endpoints: [Endpoint]
+    /// Endpoints drained as a whole; gossip will report them down.
+    public let drainedEndpoints = NIOLockedValueBox<Set<String>>([])
+
+    public init(region: String, endpoints: [Endpoint]) {
+        self.region = region
+        self.endpoints = endpoints
+    }
+
+    public func handle(method: String, path: String, authorization: String?, body: Data) -> HTTPRouterResponse {
+        switch (method, path.split(separator: "?").first.map(String.init) ?? path) {
+        case ("GET", "/healthz"): return HTTPRouterResponse(status: 200, body: "ok\n", contentType: "text/plain")
+        case ("GET", "/v1/state"): return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(state()))
+        case ("POST", "/v1/drain"): return drain(body, true)
+        case ("POST", "/v1/undrain"): return drain(body, false)
+        case (_, "/healthz"), (_, "/v1/state"), (_, "/v1/drain"), (_, "/v1/undrain"): return .error(405, "method \(method) not allowed here")
+        default: return .error(404, "no such resource: \(path)")
+        }
+    }
+
+    func drain(_ body: Data, _ drained: Bool) -> HTTPRouterResponse {
+        let object = body.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        guard let object, Set(object.keys).isSubset(of: ["endpoint", "backend"]) else {
+            return .error(400, "body must be {}, {\"endpoint\": NAME} or {\"endpoint\": NAME, \"backend\": URL}")
+        }
+        guard let name = object["endpoint"] as? String else {
+            drainedEndpoints.withLockedValue { $0 = drained ? Set(endpoints.map(\.name)) : [] }
+            return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["region": region, "drained": drained]))
+        }
+        guard let endpoint = endpoints.first(where: { $0.name == name }) else { return .error(404, "no endpoint named '\(name)'") }
+        if let url = object["backend"] as? String {
+            guard let index = endpoint.backendURLs.firstIndex(of: url) else { return .error(404, "endpoint '\(name)' has no backend '\(url)'") }
+            endpoint.selector.setDrained(index, drained)
+            return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["endpoint": name, "backend": url, "drained": drained]))
+        }
+        drainedEndpoints.withLockedValue { if drained { $0.insert(name) } else { $0.remove(name) } }
+        return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["endpoint": name, "drained": drained]))
+    }
+
+    func state() -> [String: Any] {
+        let drained = drainedEndpoints.withLockedValue { $0 }
+        return [
+            "region": region,
+            "endpoints": endpoints.map { endpoint -> [String: Any] in
+                let pool = endpoint.selector.pool
+                let backends: [[String: Any]] = endpoint.backendURLs.indices.map { i in
+                    [
+                        "url": endpoint.backendURLs[i], "healthy": pool.members[i].healthy, "active": pool.members[i].active,
+                        "weight": pool.members[i].weight, "drained": endpoint.selector.isDrained(i),
+                    ]
+                }
+                let healthyWeight = pool.members.filter(\.healthy).reduce(0) { $0 + $1.weight }
+                let totalWeight = pool.members.reduce(0) { $0 + $1.weight }
+                return [
+                    "name": endpoint.name, "address": endpoint.address, "port": endpoint.port, "drained": drained.contains(endpoint.name),
+                    "healthyBackends": pool.members.filter(\.healthy).count, "backends": backends,
+                    "capacity": totalWeight > 0 ? Double(healthyWeight) / Double(totalWeight) : 0,
+                ]
+            },
+        ]
+    }
+}
