@@ -70,10 +70,14 @@ public struct AgentAdminRouter: HTTPRouter {
             "endpoints": endpoints.map { endpoint -> [String: Any] in
                 let pool = endpoint.selector.pool
                 let backends: [[String: Any]] = endpoint.backendURLs.indices.map { i in
-                    [
+                    var backend: [String: Any] = [
                         "url": endpoint.backendURLs[i], "healthy": pool.members[i].healthy, "active": pool.members[i].active,
                         "weight": pool.members[i].weight, "drained": endpoint.selector.isDrained(i),
                     ]
+                    if let latency = endpoint.selector.latency(i) {
+                        backend["latencyMs"] = ["ewma": latency.ewma, "p50": latency.p50, "p99": latency.p99]
+                    }
+                    return backend
                 }
                 let healthyWeight = pool.members.filter(\.healthy).reduce(0) { $0 + $1.weight }
                 let totalWeight = pool.members.reduce(0) { $0 + $1.weight }

@@ -25,6 +25,8 @@ public final class BackendSelector: Sendable {
         var health: [HealthCheckStateMachine]
         /// Drained backends take no new requests (in-flight ones finish).
         var drained: [Bool]
+        /// Time to response head, per backend.
+        var latency: [LatencyEstimator]
 
         mutating func apply(_ transition: HealthCheckStateMachine.Transition?, _ index: Int) -> HealthCheckStateMachine.Transition? {
             if let transition { pool.members[index].healthy = transition == .wentUp && !drained[index] }
@@ -38,7 +40,8 @@ public final class BackendSelector: Sendable {
         state = NIOLockedValueBox(State(
             pool: BackendPool(members: members), policy: policy,
             health: targets.map { _ in HealthCheckStateMachine(rise: rise, fall: fall, errorRun: errorRun) },
-            drained: targets.map { _ in false }
+            drained: targets.map { _ in false },
+            latency: targets.map { _ in LatencyEstimator() }
         ))
     }
 
@@ -69,6 +72,20 @@ public final class BackendSelector: Sendable {
     }
 
     public func isDrained(_ index: Int) -> Bool { state.withLockedValue { $0.drained[index] } }
+
+    /// Records a backend's time to response head.
+    public func recordLatency(_ index: Int, milliseconds: Double) {
+        state.withLockedValue { $0.latency[index].record(milliseconds: milliseconds) }
+    }
+
+    /// EWMA, p50 and p99 of a backend's response time (milliseconds), nil before any sample.
+    public func latency(_ index: Int) -> (ewma: Double, p50: Double, p99: Double)? {
+        state.withLockedValue { state in
+            let estimator = state.latency[index]
+            guard let ewma = estimator.ewma, let p50 = estimator.percentile(50), let p99 = estimator.percentile(99) else { return nil }
+            return (ewma, p50, p99)
+        }
+    }
 
     /// Picks a backend for a request and counts it in flight; nil when none is healthy.
     public func acquire(client: NetworkAddress?, excluding: Int? = nil) -> Int? {

@@ -37,6 +37,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
     /// An error response went out before the request ended: drop the rest of its body.
     private var discarding = false
     private var timeout: Scheduled<Void>?
+    private var sentAt: NIODeadline?
     private var context: ChannelHandlerContext?
 
     init(selector: BackendSelector, configuration: ProxyConfiguration) {
@@ -120,6 +121,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
         for part in pending { channel.write(part, promise: nil) }
         pending = []
         channel.flush()
+        sentAt = .now()
         guard let context else { return }
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(in: configuration.responseTimeout) {
@@ -150,7 +152,10 @@ final class ProxyServerHandler: ChannelInboundHandler {
         case .head(var response):
             responseStarted = true
             timeout?.cancel()
-            if let backendIndex { selector.passiveResponse(backendIndex, status: Int(response.status.code)) }
+            if let backendIndex {
+                selector.passiveResponse(backendIndex, status: Int(response.status.code))
+                if let sentAt { selector.recordLatency(backendIndex, milliseconds: Double((NIODeadline.now() - sentAt).nanoseconds) / 1e6) }
+            }
             var headers = HopByHopHeaders.removing(from: response.headers)
             headers.add(name: "via", value: "1.1 meridian")
             headers.replaceOrAdd(name: "connection", value: head?.isKeepAlive == false ? "close" : "keep-alive")

@@ -107,6 +107,7 @@ struct AgentEndToEndTests {
         #expect(try (0..<4).map { _ in try Self.backendOf(url) } == ["b1", "b1", "b1", "b1"], "a drained backend takes no new requests")
         let state = try run("curl", ["-sS", admin + "/v1/state"]).output
         #expect(state.contains("\"drained\" : true"), "\(state)")
+        #expect(state.contains("\"latencyMs\""), "response times are measured: \(state)")
         #expect(try post("/v1/undrain", "{\"endpoint\": \"ep\", \"backend\": \"http://127.0.0.1:\(port2)\"}").hasSuffix("200"))
         #expect(Set(try (0..<4).map { _ in try Self.backendOf(url) }) == ["b1", "b2"])
 
