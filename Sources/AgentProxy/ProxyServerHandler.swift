@@ -10,8 +10,9 @@ import NIOPosix
 /// 503 when no backend is healthy, 502 when the backend fails (an idempotent request whose
 /// connect fails is retried once elsewhere), 504 when it does not answer in time.
 /// NIO's pipelining helper in front of it hands over one request at a time.
-final class ProxyServerHandler: ChannelInboundHandler {
+final class ProxyServerHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     /// RFC 9110 §9.2.2: safe to send twice.
@@ -39,6 +40,8 @@ final class ProxyServerHandler: ChannelInboundHandler {
     private var timeout: Scheduled<Void>?
     private var sentAt: NIODeadline?
     private var context: ChannelHandlerContext?
+    /// Backpressure: a read from the client held back while the backend cannot take more.
+    private var readHeld = false
 
     init(selector: BackendSelector, configuration: ProxyConfiguration) {
         self.selector = selector
@@ -92,6 +95,38 @@ final class ProxyServerHandler: ChannelInboundHandler {
         }
     }
 
+    // MARK: - Backpressure (bodies stream with bounded memory)
+
+    /// Hold client reads while the backend connection is not writable, or while body parts
+    /// wait for the connection: a fast client cannot fill the proxy's memory.
+    private var holdClientReads: Bool {
+        guard head != nil else { return false }
+        guard let backend else { return pending.count > 1 }
+        return !backend.isWritable
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if holdClientReads {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    fileprivate func resumeClientReads() {
+        guard readHeld, !holdClientReads, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    /// The client can take more of the response: let the backend connection read again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { backend?.read() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    fileprivate var clientWritable: Bool { context?.channel.isWritable ?? true }
+
     private func connect(context: ChannelHandlerContext) {
         guard let index = selector.acquire(client: clientAddress, excluding: failedIndex) else {
             return fail(503, "no healthy backend")
@@ -122,6 +157,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
         pending = []
         channel.flush()
         sentAt = .now()
+        resumeClientReads()
         guard let context else { return }
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(in: configuration.responseTimeout) {
@@ -199,6 +235,7 @@ final class ProxyServerHandler: ChannelInboundHandler {
         channel?.close(promise: nil)
         head = nil
         pending = []
+        resumeClientReads()
     }
 
     /// A short error response with a log-friendly body; `close` for requests that cannot be
@@ -237,9 +274,13 @@ final class ProxyServerHandler: ChannelInboundHandler {
     }
 }
 
-/// Relays a backend connection's response parts to the proxy handler on the same event loop.
-private final class BackendRelay: ChannelInboundHandler {
+/// Relays a backend connection's response parts to the proxy handler on the same event loop,
+/// holding the backend's reads while the client cannot take more, and telling the proxy when
+/// the backend can take more of the request.
+private final class BackendRelay: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
     let proxy: NIOLoopBound<ProxyServerHandler>
 
     init(proxy: NIOLoopBound<ProxyServerHandler>) { self.proxy = proxy }
@@ -251,6 +292,16 @@ private final class BackendRelay: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         proxy.value.backendClosed()
         context.fireChannelInactive()
+    }
+
+    /// Held reads resume when the client becomes writable (the proxy calls `read()` again).
+    func read(context: ChannelHandlerContext) {
+        if proxy.value.clientWritable { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { proxy.value.resumeClientReads() }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

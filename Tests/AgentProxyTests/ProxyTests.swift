@@ -156,6 +156,20 @@ struct ProxyTests {
         }
     }
 
+    @Test func aHundredMegabyteBodyPassesThrough() async throws {
+        try await Self.withProxy(backends: ["b0"]) { port, _, _ in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString)")
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: file)
+            let chunk = Data(count: 1 << 20)
+            for _ in 0..<100 { handle.write(chunk) }
+            try handle.close()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let r = try Self.get("http://127.0.0.1:\(port)/upload", ["-m", "60", "-X", "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)"])
+            #expect(r.body == "backend b0: POST /upload, received 104857600 bytes\n")
+        }
+    }
+
     @Test func conflictingFramingIsRejected() async throws {
         try await Self.withProxy(backends: ["b0"]) { port, _, _ in
             let r = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-H", "Content-Length: 3", "-H", "Transfer-Encoding: chunked", "-d", "abc"])
