@@ -5,9 +5,19 @@ public struct ProxyConfiguration: Sendable {
     public var connectTimeout: TimeAmount
     /// From sending the request to the response head; then 504.
     public var responseTimeout: TimeAmount
+    /// From connection start (or the end of the previous response) to a complete request head;
+    /// then the connection is closed, so slow-header clients (slowloris) cannot hold it.
+    public var headerTimeout: TimeAmount
+    /// Request line plus headers, in bytes; larger gets 431 (RFC 6585 §5) and close.
+    public var maxHeaderBytes: Int
 
-    public init(connectTimeout: TimeAmount = .seconds(2), responseTimeout: TimeAmount = .seconds(30)) {
+    public init(
+        connectTimeout: TimeAmount = .seconds(2), responseTimeout: TimeAmount = .seconds(30),
+        headerTimeout: TimeAmount = .seconds(10), maxHeaderBytes: Int = 16 * 1024
+    ) {
         self.connectTimeout = connectTimeout
         self.responseTimeout = responseTimeout
+        self.headerTimeout = headerTimeout
+        self.maxHeaderBytes = maxHeaderBytes
     }
 }

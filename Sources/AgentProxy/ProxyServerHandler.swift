@@ -42,6 +42,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// Backpressure: a read from the client held back while the backend cannot take more.
     private var readHeld = false
+    /// Fires when a request head takes too long to arrive.
+    private var headerTimer: Scheduled<Void>?
 
     init(selector: BackendSelector, configuration: ProxyConfiguration) {
         self.selector = selector
@@ -54,12 +56,32 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         clientText = context.channel.remoteAddress?.ipAddress ?? ""
         clientAddress = NetworkAddress(clientText)
+        armHeaderTimer(context: context)
         context.fireChannelActive()
+    }
+
+    /// Starts the wait for the next request head (at connect, and after each response).
+    private func armHeaderTimer(context: ChannelHandlerContext) {
+        headerTimer?.cancel()
+        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        headerTimer = context.eventLoop.scheduleTask(in: configuration.headerTimeout) {
+            let proxy = loop.value
+            guard proxy.head == nil, let context = proxy.context else { return }
+            // No request to answer (NIO's pipeline helper would refuse an unpaired 408): close,
+            // as nginx does for client_header_timeout.
+            context.close(promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
+            headerTimer?.cancel()
+            let headerBytes = request.uri.utf8.count + request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+            if headerBytes > configuration.maxHeaderBytes {
+                head = request
+                return fail(431, "request headers larger than \(configuration.maxHeaderBytes) bytes", close: true)
+            }
             // Request smuggling (RFC 9112 §6.3): both framings, or conflicting lengths.
             let lengths = Set(request.headers[canonicalForm: "content-length"].map { String($0) })
             if (!lengths.isEmpty && request.headers.contains(name: "transfer-encoding")) || lengths.count > 1 {
@@ -207,6 +229,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             if !keepAlive {
                 let channel = context.channel
                 done.whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                armHeaderTimer(context: context)
             }
         }
     }
@@ -258,10 +282,13 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            armHeaderTimer(context: context)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        headerTimer?.cancel()
         finish()
         context.fireChannelInactive()
     }

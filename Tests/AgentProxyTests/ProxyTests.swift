@@ -170,6 +170,36 @@ struct ProxyTests {
         }
     }
 
+    @Test func oversizedHeadersGet431() async throws {
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxHeaderBytes: 4096)) { port, _, _ in
+            let r = try Self.get("http://127.0.0.1:\(port)/", ["-H", "X-Big: \(String(repeating: "a", count: 5000))"])
+            #expect(r.status == 431)
+            let fine = try Self.get("http://127.0.0.1:\(port)/", ["-H", "X-Small: \(String(repeating: "a", count: 1000))"])
+            #expect(fine.status == 200)
+        }
+    }
+
+    @Test func slowHeadersAreCutOff() async throws {
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(headerTimeout: .milliseconds(300))) { port, _, _ in
+            // Open a connection, send half a request line, then nothing (slowloris).
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(port).bigEndian
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            #expect(connected == 0)
+            _ = "GET / HT".withCString { send(fd, $0, 8, 0) }
+            let started = Date()
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            #expect(poll(&pfd, 1, 5000) == 1)
+            var byte: UInt8 = 0
+            #expect(recv(fd, &byte, 1, 0) == 0, "closed by the proxy")
+            #expect(Date().timeIntervalSince(started) < 3)
+        }
+    }
+
     @Test func conflictingFramingIsRejected() async throws {
         try await Self.withProxy(backends: ["b0"]) { port, _, _ in
             let r = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-H", "Content-Length: 3", "-H", "Transfer-Encoding: chunked", "-d", "abc"])
