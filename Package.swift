@@ -77,7 +77,10 @@ let package = Package(
         // A small HTTP/1.1 listener Service (NIOHTTP1), shared by the admin API and the demo backend.
         .target(
             name: "HTTPService",
-            dependencies: nioHTTP + [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: nioHTTP + [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
             swiftSettings: strict
         ),
 

@@ -10,14 +10,22 @@ public struct ProxyConfiguration: Sendable {
     public var headerTimeout: TimeAmount
     /// Request line plus headers, in bytes; larger gets 431 (RFC 6585 §5) and close.
     public var maxHeaderBytes: Int
+    /// Request body, in bytes; a larger declared Content-Length gets 413 at once, a larger
+    /// chunked body 413 when it crosses the limit (and the connection is closed).
+    public var maxBodyBytes: Int
+    /// Concurrent client connections; more are closed at accept.
+    public var maxConnections: Int
 
     public init(
         connectTimeout: TimeAmount = .seconds(2), responseTimeout: TimeAmount = .seconds(30),
-        headerTimeout: TimeAmount = .seconds(10), maxHeaderBytes: Int = 16 * 1024
+        headerTimeout: TimeAmount = .seconds(10), maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 30,
+        maxConnections: Int = 10_000
     ) {
+        self.maxConnections = maxConnections
         self.connectTimeout = connectTimeout
         self.responseTimeout = responseTimeout
         self.headerTimeout = headerTimeout
         self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
     }
 }

@@ -44,6 +44,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var readHeld = false
     /// Fires when a request head takes too long to arrive.
     private var headerTimer: Scheduled<Void>?
+    /// Body bytes of the request in flight.
+    private var bodyBytes = 0
 
     init(selector: BackendSelector, configuration: ProxyConfiguration) {
         self.selector = selector
@@ -87,10 +89,15 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             if (!lengths.isEmpty && request.headers.contains(name: "transfer-encoding")) || lengths.count > 1 {
                 return fail(400, "conflicting message framing", close: true)
             }
+            if let length = request.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodyBytes {
+                head = request
+                return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
+            }
             head = request
             failedIndex = nil
             responseStarted = false
             discarding = false
+            bodyBytes = 0
             var headers = HopByHopHeaders.removing(from: request.headers)
             let forwarded = headers["x-forwarded-for"].first.map { "\($0), \(clientText)" } ?? clientText
             headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded)
@@ -102,6 +109,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             pending = [.head(outgoing)]
             connect(context: context)
         case .body(let chunk):
+            bodyBytes += chunk.readableBytes
+            if !discarding, bodyBytes > configuration.maxBodyBytes, !responseStarted {
+                return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
+            }
             if !discarding { forward(.body(.byteBuffer(chunk))) }
         case .end(let trailers):
             if !discarding { forward(.end(trailers)) }

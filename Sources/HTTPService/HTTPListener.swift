@@ -1,3 +1,4 @@
+import Atomics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -13,9 +14,13 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
     let label: String
     let logger: Logger
     let handler: @Sendable () -> any ChannelHandler
+    /// Concurrent connections allowed; more are closed at accept (nil: no cap).
+    let maxConnections: Int?
+    private let connections = ManagedAtomic(0)
     private let bound = NIOLockedValueBox<(address: SocketAddress?, waiting: [CheckedContinuation<SocketAddress?, Never>])>((nil, []))
 
-    public init(host: String, port: Int, label: String, logger: Logger, handler: @escaping @Sendable () -> any ChannelHandler) {
+    public init(host: String, port: Int, label: String, logger: Logger, maxConnections: Int? = nil, handler: @escaping @Sendable () -> any ChannelHandler) {
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.label = label
@@ -46,12 +51,20 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
 
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let handler = handler
+        let (handler, connections, maxConnections, logger) = (handler, connections, maxConnections, logger)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                    if let maxConnections {
+                        guard connections.wrappingIncrementThenLoad(ordering: .relaxed) <= maxConnections else {
+                            connections.wrappingDecrement(ordering: .relaxed)
+                            logger.debug("connection refused: at the cap", metadata: ["cap": "\(maxConnections)"])
+                            return channel.close()
+                        }
+                        channel.closeFuture.whenComplete { _ in connections.wrappingDecrement(ordering: .relaxed) }
+                    }
+                    return channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
                         try channel.pipeline.syncOperations.addHandler(handler())
                     }
                 }

@@ -179,17 +179,51 @@ struct ProxyTests {
         }
     }
 
+    @Test func oversizedBodiesGet413() async throws {
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxBodyBytes: 10_000)) { port, _, _ in
+            let body = String(repeating: "x", count: 20_000)
+            let declared = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", body])
+            #expect(declared.status == 413, "declared length")
+            let chunked = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-H", "Transfer-Encoding: chunked", "-d", body])
+            #expect(chunked.status == 413, "chunked")
+            let small = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", "small"])
+            #expect(small.status == 200)
+        }
+    }
+
+    @Test func connectionsBeyondTheCapAreClosed() async throws {
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxConnections: 1)) { port, _, _ in
+            let first = Self.openConnection(port)
+            defer { close(first) }
+            // A full exchange on the first connection: it is accepted and counted, and stays open.
+            let request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+            _ = request.withCString { send(first, $0, strlen($0), 0) }
+            var reply = [UInt8](repeating: 0, count: 512)
+            #expect(recv(first, &reply, reply.count, 0) > 0)
+            let second = Self.openConnection(port)
+            defer { close(second) }
+            var pfd = pollfd(fd: second, events: Int16(POLLIN), revents: 0)
+            #expect(poll(&pfd, 1, 3000) == 1)
+            var byte: UInt8 = 0
+            #expect(recv(second, &byte, 1, 0) == 0, "the second connection is closed at accept")
+        }
+    }
+
+    static func openConnection(_ port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        return fd
+    }
+
     @Test func slowHeadersAreCutOff() async throws {
         try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(headerTimeout: .milliseconds(300))) { port, _, _ in
             // Open a connection, send half a request line, then nothing (slowloris).
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = Self.openConnection(port)
             defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(port).bigEndian
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            #expect(connected == 0)
             _ = "GET / HT".withCString { send(fd, $0, 8, 0) }
             let started = Date()
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
