@@ -46,6 +46,18 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var headerTimer: Scheduled<Void>?
     /// Body bytes of the request in flight.
     private var bodyBytes = 0
+    /// Keep-alive backend connections this client connection has used, by backend: reused for
+    /// its next requests to the same backend instead of connecting again.
+    private var idle: [Int: any Channel] = [:]
+    /// Whether the backend connection in use came from `idle` (a stale one is retried fresh).
+    private var reused = false
+    /// The request's end went to the backend (only then can the connection be reused).
+    private var requestSent = false
+    /// The backend said it keeps the connection open.
+    private var backendKeepAlive = false
+    /// The head of an idempotent request, kept to resend it on a fresh connection; its body
+    /// parts are kept too (idempotent requests rarely have bodies).
+    private var rebuiltRequest: [HTTPClientRequestPart]?
 
     init(selector: BackendSelector, configuration: ProxyConfiguration) {
         self.selector = selector
@@ -103,18 +115,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded)
             headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
             headers.add(name: "via", value: "1.1 meridian")
-            headers.replaceOrAdd(name: "connection", value: "close")
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
             var outgoing = request
             outgoing.headers = headers
             pending = [.head(outgoing)]
+            rebuiltRequest = Self.isIdempotent(request.method) ? [.head(outgoing)] : nil
             connect(context: context)
         case .body(let chunk):
             bodyBytes += chunk.readableBytes
+            // Only small bodies are kept for a resend; a large one streams with no second chance.
+            if bodyBytes <= 65_536 { rebuiltRequest?.append(.body(.byteBuffer(chunk))) } else { rebuiltRequest = nil }
             if !discarding, bodyBytes > configuration.maxBodyBytes, !responseStarted {
                 return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
             }
             if !discarding { forward(.body(.byteBuffer(chunk))) }
         case .end(let trailers):
+            rebuiltRequest?.append(.end(trailers))
             if !discarding { forward(.end(trailers)) }
             discarding = false
         }
@@ -123,6 +139,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private func forward(_ part: HTTPClientRequestPart) {
         if let backend, backend.isActive {
             backend.writeAndFlush(part, promise: nil)
+            if case .end = part { requestSent = true }
         } else {
             pending.append(part)
         }
@@ -165,6 +182,11 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             return fail(503, "no healthy backend")
         }
         backendIndex = index
+        if let channel = idle.removeValue(forKey: index), channel.isActive {
+            reused = true
+            return connected(channel)
+        }
+        reused = false
         let target = selector.targets[index]
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
@@ -186,7 +208,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private func connected(_ channel: any Channel) {
         backend = channel
-        for part in pending { channel.write(part, promise: nil) }
+        requestSent = false
+        backendKeepAlive = false
+        for part in pending {
+            channel.write(part, promise: nil)
+            if case .end = part { requestSent = true }
+        }
         pending = []
         channel.flush()
         sentAt = .now()
@@ -221,6 +248,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         case .head(var response):
             responseStarted = true
             timeout?.cancel()
+            backendKeepAlive = response.isKeepAlive
             if let backendIndex {
                 selector.passiveResponse(backendIndex, status: Int(response.status.code))
                 if let sentAt { selector.recordLatency(backendIndex, milliseconds: Double((NIODeadline.now() - sentAt).nanoseconds) / 1e6) }
@@ -235,6 +263,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
         case .end(let trailers):
             let keepAlive = head?.isKeepAlive ?? false
+            // Keep the backend connection for this client's next request to the same backend.
+            if backendKeepAlive, requestSent, let index = backendIndex, let channel = backend {
+                idle.removeValue(forKey: index)?.close(promise: nil)
+                idle[index] = channel
+                backend = nil
+            }
             finish()
             let done = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
             if !keepAlive {
@@ -246,8 +280,21 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
-    fileprivate func backendClosed() {
-        guard backend != nil else { return }
+    fileprivate func backendClosed(_ channel: any Channel) {
+        // An idle pooled connection closed by the backend: just forget it.
+        if let index = idle.first(where: { $0.value === channel })?.key { idle.removeValue(forKey: index) }
+        guard let current = backend, current === channel else { return }
+        if reused, !responseStarted, let head, Self.isIdempotent(head.method), let index = backendIndex {
+            // A reused connection the backend had already closed: retry once on a fresh one.
+            backend = nil
+            selector.release(index)
+            backendIndex = nil
+            reused = false
+            failedIndex = nil
+            pending = rebuiltRequest ?? []
+            guard let context else { return }
+            return connect(context: context)
+        }
         if responseStarted {
             // The backend went away mid-response: the client cannot get a whole answer.
             finish()
@@ -270,6 +317,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         channel?.close(promise: nil)
         head = nil
         pending = []
+        rebuiltRequest = nil
         resumeClientReads()
     }
 
@@ -300,6 +348,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         headerTimer?.cancel()
+        for channel in idle.values { channel.close(promise: nil) }
+        idle = [:]
         finish()
         context.fireChannelInactive()
     }
@@ -328,7 +378,7 @@ private final class BackendRelay: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        proxy.value.backendClosed()
+        proxy.value.backendClosed(context.channel)
         context.fireChannelInactive()
     }
 

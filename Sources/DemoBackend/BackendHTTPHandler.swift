@@ -13,6 +13,8 @@ final class BackendHTTPHandler: ChannelInboundHandler {
     private let mode: NIOLockedValueBox<BackendMode>
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
+    /// Requests served on this connection (shows keep-alive reuse to tests).
+    private var served = 0
 
     init(name: String, mode: NIOLockedValueBox<BackendMode>) {
         self.name = name
@@ -77,6 +79,8 @@ final class BackendHTTPHandler: ChannelInboundHandler {
         headers.add(name: "content-type", value: "text/plain")
         headers.add(name: "content-length", value: "\(body.utf8.count)")
         headers.add(name: "x-backend", value: name)
+        served += 1
+        headers.add(name: "x-connection-requests", value: "\(served)")
         // Echo what a proxy in front added, so proxy tests can see it arrived.
         for header in ["x-forwarded-for", "x-forwarded-proto", "via"] {
             if let value = request.headers[header].first { headers.add(name: "x-echo-\(header)", value: value) }

@@ -82,6 +82,26 @@ struct ProxyTests {
         }
     }
 
+    @Test func backendConnectionsAreReusedAcrossKeepAliveRequests() async throws {
+        try await Self.withProxy(backends: ["b0"]) { port, _, _ in
+            // curl sends the three requests on one client connection.
+            let out = try Self.curlAll(["-s", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/a", "http://127.0.0.1:\(port)/b", "http://127.0.0.1:\(port)/c"])
+            let counts = out.split(separator: "\r\n").filter { $0.lowercased().hasPrefix("x-connection-requests:") }.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+            #expect(counts == ["1", "2", "3"], "one backend connection served all three: \(counts)")
+        }
+    }
+
+    static func curlAll(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
+        process.arguments = ["sh", "-c", "curl \"$@\" > \(out.path)", "curl"] + arguments
+        try process.run()
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: out) }
+        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+    }
+
     @Test func noHealthyBackendIs503() async throws {
         try await Self.withProxy(backends: ["b0", "b1"]) { port, _, selector in
             selector.setHealthy(0, false)
