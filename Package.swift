@@ -31,6 +31,13 @@ let package = Package(
         // ldns, Debian's libldns-dev (pkg-config name `ldns`). Only ZoneStore's loader imports it.
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
 
+        // Small concurrency helpers for services (a value awaited until it is known).
+        .target(
+            name: "ServiceSupport",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // recvmmsg/sendmmsg, which Swift's Glibc module does not export.
         .target(name: "CDatagramBatch"),
 
@@ -57,7 +64,7 @@ let package = Package(
         .target(
             name: "DNSServer",
             dependencies: [
-                "QueryEngine", "ZoneStore", "DNSWire", "Topology", "CDatagramBatch",
+                "QueryEngine", "ZoneStore", "DNSWire", "Topology", "CDatagramBatch", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -78,6 +85,7 @@ let package = Package(
         .target(
             name: "HTTPService",
             dependencies: nioHTTP + [
+                "ServiceSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],

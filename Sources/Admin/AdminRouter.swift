@@ -50,16 +50,9 @@ public struct AdminRouter: HTTPRouter {
         var ms: Double
     }
 
-    /// Strict JSON: the right types (no `"up": 1`), and no keys beyond `allowed` (a typo such
-    /// as `"capcity"` must not be silently ignored).
-    func decode<T: Decodable>(_ type: T.Type, _ body: Data, allowed: Set<String>) -> T? {
-        guard let keys = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?.keys, Set(keys).isSubset(of: allowed) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: body)
-    }
-
     /// Body `{"up": false}` or `{"up": true, "capacity": 0.5}` (capacity 0…1, default 1).
     func setHealth(endpoint name: String, body: Data) -> Response {
-        guard let report = decode(HealthReport.self, body, allowed: ["up", "capacity"]) else {
+        guard let report = StrictJSON.decode(HealthReport.self, body, allowed: ["up", "capacity"]) else {
             return error(400, "body must be JSON like {\"up\": false} or {\"up\": true, \"capacity\": 0.5}")
         }
         let up = report.up
@@ -78,7 +71,7 @@ public struct AdminRouter: HTTPRouter {
 
     /// Body `{"from": "us-east", "to": "eu-west", "ms": 80}`: a measured round-trip time.
     func setLatency(body: Data) -> Response {
-        guard let report = decode(LatencyReport.self, body, allowed: ["from", "to", "ms"]), report.ms >= 0, report.ms.isFinite else {
+        guard let report = StrictJSON.decode(LatencyReport.self, body, allowed: ["from", "to", "ms"]), report.ms >= 0, report.ms.isFinite else {
             return error(400, "body must be JSON like {\"from\": \"us-east\", \"to\": \"eu-west\", \"ms\": 80}")
         }
         let (from, to, ms) = (report.from, report.to, report.ms)

@@ -44,17 +44,21 @@ public struct AgentAdminRouter: HTTPRouter {
         }
     }
 
+    struct DrainRequest: Decodable {
+        var endpoint: String?
+        var backend: String?
+    }
+
     func drain(_ body: Data, _ drained: Bool) -> HTTPRouterResponse {
-        let object = body.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-        guard let object, Set(object.keys).isSubset(of: ["endpoint", "backend"]) else {
+        guard let request = StrictJSON.decode(DrainRequest.self, body.isEmpty ? Data("{}".utf8) : body, allowed: ["endpoint", "backend"]) else {
             return .error(400, "body must be {}, {\"endpoint\": NAME} or {\"endpoint\": NAME, \"backend\": URL}")
         }
-        guard let name = object["endpoint"] as? String else {
+        guard let name = request.endpoint else {
             drainedEndpoints.withLockedValue { $0 = drained ? Set(endpoints.map(\.name)) : [] }
             return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["region": region, "drained": drained]))
         }
         guard let endpoint = endpoints.first(where: { $0.name == name }) else { return .error(404, "no endpoint named '\(name)'") }
-        if let url = object["backend"] as? String {
+        if let url = request.backend {
             guard let index = endpoint.backendURLs.firstIndex(of: url) else { return .error(404, "endpoint '\(name)' has no backend '\(url)'") }
             endpoint.selector.setDrained(index, drained)
             return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["endpoint": name, "backend": url, "drained": drained]))

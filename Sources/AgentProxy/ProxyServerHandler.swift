@@ -1,5 +1,6 @@
 import DNSWire
 import Foundation
+import HTTPService
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -330,20 +331,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         discarding = true
         guard let context else { return }
         let body = "\(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase): \(reason)\n"
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain")
-        headers.add(name: "content-length", value: "\(body.utf8.count)")
-        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        headers.add(name: "via", value: "1.1 meridian")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        } else {
-            armHeaderTimer(context: context)
-        }
+        context.writeWholeResponse(status: status, body: body, version: version, keepAlive: keepAlive, extraHeaders: ["via": "1.1 meridian"])
+        if keepAlive { armHeaderTimer(context: context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,9 +1,9 @@
 import Atomics
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -19,8 +19,7 @@ public final class DNSServer: Service, Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let tcpConnections = ManagedAtomic(0)
-    private let bound: NIOLockedValueBox<[SocketAddress]> = .init([])
-    private let ready: NIOLockedValueBox<[CheckedContinuation<[SocketAddress], Never>]> = .init([])
+    private let bound = Latch<[SocketAddress]>()
 
     public init(configuration: DNSServerConfiguration, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.configuration = configuration
@@ -31,17 +30,7 @@ public final class DNSServer: Service, Sendable {
     }
 
     /// The addresses actually bound (ports resolved when 0 was asked), once listening.
-    public func boundAddresses() async -> [SocketAddress] {
-        await withCheckedContinuation { continuation in
-            let now: [SocketAddress]? = ready.withLockedValue { waiting in
-                let current = bound.withLockedValue { $0 }
-                if !current.isEmpty { return current }
-                waiting.append(continuation)
-                return nil
-            }
-            if let now { continuation.resume(returning: now) }
-        }
-    }
+    public func boundAddresses() async -> [SocketAddress] { await bound.value() }
 
     public func run() async throws {
         var channels: [any Channel] = []
@@ -59,8 +48,7 @@ public final class DNSServer: Service, Sendable {
             throw error
         }
         let addresses = channels.compactMap(\.localAddress)
-        bound.withLockedValue { $0 = addresses }
-        for waiter in ready.withLockedValue({ w in defer { w = [] }; return w }) { waiter.resume(returning: addresses) }
+        bound.open(addresses)
 
         try? await gracefulShutdown()
         logger.info("DNS server stopping")

@@ -1,8 +1,8 @@
 import Logging
-import NIOConcurrencyHelpers
 import QueryEngine
 import Topology
 import ServiceLifecycle
+import ServiceSupport
 import UnixSignals
 import ZoneStore
 
@@ -17,7 +17,7 @@ public struct ZoneReloader: ServiceLifecycle.Service {
     public let store: SnapshotStore
     public let metrics: DNSMetrics
     public let logger: Logger
-    private let readiness = NIOLockedValueBox<(ready: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    private let trapping = Latch<Bool>()
 
     public init(loader: ZoneDirectoryLoader, topologyLoader: TopologyLoader? = nil, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.loader = loader
@@ -73,19 +73,11 @@ public struct ZoneReloader: ServiceLifecycle.Service {
 
     /// Returns once SIGHUP is trapped: before that, a SIGHUP would end the process (its default
     /// action), so the server only announces readiness after this.
-    public func waitUntilTrapping() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = readiness.withLockedValue { state in
-                if !state.ready { state.waiting.append(continuation) }
-                return state.ready
-            }
-            if ready { continuation.resume() }
-        }
-    }
+    public func waitUntilTrapping() async { _ = await trapping.value() }
 
     public func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        for waiter in readiness.withLockedValue({ state in state.ready = true; defer { state.waiting = [] }; return state.waiting }) { waiter.resume() }
+        trapping.open(true)
         for await _ in hangups.cancelOnGracefulShutdown() {
             logger.info("SIGHUP: reloading zones")
             reload()

@@ -1,3 +1,4 @@
+import HTTPService
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -76,8 +77,6 @@ final class BackendHTTPHandler: ChannelInboundHandler {
 
     private func write(_ status: Int, _ body: String, _ request: HTTPRequestHead, _ context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain")
-        headers.add(name: "content-length", value: "\(body.utf8.count)")
         headers.add(name: "x-backend", value: name)
         served += 1
         headers.add(name: "x-connection-requests", value: "\(served)")
@@ -85,15 +84,7 @@ final class BackendHTTPHandler: ChannelInboundHandler {
         for header in ["x-forwarded-for", "x-forwarded-proto", "via"] {
             if let value = request.headers[header].first { headers.add(name: "x-echo-\(header)", value: value) }
         }
-        let keepAlive = request.isKeepAlive
-        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeWholeResponse(status: status, body: body, version: request.version, keepAlive: request.isKeepAlive, extraHeaders: headers)
     }
 
     static func query(_ uri: String, _ key: String) -> String? {

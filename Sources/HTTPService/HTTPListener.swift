@@ -1,10 +1,10 @@
 import Atomics
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 
 /// A small HTTP/1.1 listener as a Service, on its own event loop: the shell of the admin API
 /// and of the demo backend. `handler` makes the per-connection handler after NIOHTTP1's codec.
@@ -17,7 +17,7 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
     /// Concurrent connections allowed; more are closed at accept (nil: no cap).
     let maxConnections: Int?
     private let connections = ManagedAtomic(0)
-    private let bound = NIOLockedValueBox<(address: SocketAddress?, waiting: [CheckedContinuation<SocketAddress?, Never>])>((nil, []))
+    private let bound = Latch<SocketAddress?>()
 
     public init(host: String, port: Int, label: String, logger: Logger, maxConnections: Int? = nil, handler: @escaping @Sendable () -> any ChannelHandler) {
         self.maxConnections = maxConnections
@@ -29,25 +29,7 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
     }
 
     /// The bound address once listening (port 0 resolved), or nil if binding failed.
-    public func boundAddress() async -> SocketAddress? {
-        await withCheckedContinuation { continuation in
-            let now: SocketAddress?? = bound.withLockedValue { state in
-                if let address = state.address { return .some(address) }
-                state.waiting.append(continuation)
-                return .none
-            }
-            if let now { continuation.resume(returning: now) }
-        }
-    }
-
-    private func announce(_ address: SocketAddress?) {
-        let waiting = bound.withLockedValue { state in
-            state.address = address
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for waiter in waiting { waiter.resume(returning: address) }
-    }
+    public func boundAddress() async -> SocketAddress? { await bound.value() }
 
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -69,12 +51,12 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
                     }
                 }
                 .bind(host: host, port: port).get()
-            announce(channel.localAddress)
+            bound.open(channel.localAddress)
             logger.info("\(label) listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
             try? await gracefulShutdown()
             try? await channel.close()
         } catch {
-            announce(nil)
+            bound.open(nil)
             try? await group.shutdownGracefully()
             throw error
         }

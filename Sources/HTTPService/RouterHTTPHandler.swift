@@ -36,18 +36,10 @@ final class RouterHTTPHandler<Router: HTTPRouter>: ChannelInboundHandler {
     }
 
     private func write(_ response: HTTPRouterResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: response.contentType)
-        headers.add(name: "content-length", value: "\(response.body.utf8.count)")
-        let keepAlive = request.isKeepAlive
-        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeWholeResponse(
+            status: response.status, body: response.body, contentType: response.contentType,
+            version: request.version, keepAlive: request.isKeepAlive
+        )
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

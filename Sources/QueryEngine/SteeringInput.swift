@@ -60,6 +60,6 @@ struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        return Steerer.mix(state)
+        return StableHash.mix(state)
     }
 }

@@ -256,10 +256,6 @@ public enum Steerer {
         }
     }
 
-    /// SplitMix64 finaliser (kept as the name tests and the engine use).
-    @inline(__always)
-    public static func mix(_ value: UInt64) -> UInt64 { StableHash.mix(value) }
-
     static func masked(_ address: NetworkAddress, to length: Int) -> NetworkAddress {
         let (high, low) = NetworkPrefix.mask(length)
         return NetworkAddress(family: address.family, high: address.high & high, low: address.low & low)

@@ -38,16 +38,15 @@ public final class SteeringTable: Sendable {
         clientNetworks = regions.enumerated()
             .flatMap { index, region in region.clients.map { (prefix: $0, region: index) } }
             .sorted { $0.prefix.length > $1.prefix.length }
-        regionsByDistance = regions.map { from in
+        /// Region indices by great-circle distance from `point`, ties by name.
+        func byDistance(from point: GeoLocation) -> [Int] {
             regions.indices.sorted {
-                let (a, b) = (from.location.distanceKilometers(to: regions[$0].location), from.location.distanceKilometers(to: regions[$1].location))
+                let (a, b) = (point.distanceKilometers(to: regions[$0].location), point.distanceKilometers(to: regions[$1].location))
                 return a == b ? regions[$0].name < regions[$1].name : a < b
             }
         }
-        defaultOrder = regions.indices.sorted {
-            let (a, b) = (defaultLocation.distanceKilometers(to: regions[$0].location), defaultLocation.distanceKilometers(to: regions[$1].location))
-            return a == b ? regions[$0].name < regions[$1].name : a < b
-        }
+        regionsByDistance = regions.map { byDistance(from: $0.location) }
+        defaultOrder = byDistance(from: defaultLocation)
         let names = regionNames
         let all = endpoints
         let regionOf = regionOfEndpoint

@@ -47,14 +47,7 @@ struct ProxyTests {
 
     /// curl's status, headers (lowercased names) and body.
     static func get(_ url: String, _ extra: [String] = []) throws -> (status: Int, headers: [String: String], body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString)")
-        process.arguments = ["curl", "-s", "-m", "5", "-i", "-o", out.path] + extra + [url]
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: out)
+        let text = try curlAll(["-s", "-m", "5", "-i"] + extra + [url])
         let parts = text.components(separatedBy: "\r\n\r\n")
         let headLines = (parts.first ?? "").components(separatedBy: "\r\n")
         let status = headLines.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0

@@ -8,7 +8,7 @@ struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        return Steerer.mix(state &- 0x9E37_79B9_7F4A_7C15)
+        return StableHash.mix(state &- 0x9E37_79B9_7F4A_7C15)
     }
 }
 

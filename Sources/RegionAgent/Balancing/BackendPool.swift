@@ -4,14 +4,17 @@ import DNSWire
 /// requests. A value; the proxy shell owns one per endpoint and feeds it events.
 public struct BackendPool: Sendable {
     public struct Member: Sendable, Equatable {
-        public var name: String
+        public let name: String
         public var weight: Int
         public var healthy: Bool
         /// Requests in flight (least-connections).
         public var active: Int
+        /// Hash of `name`, the member's key for ip-hash (computed once, not per request).
+        public let seed: UInt64
 
         public init(name: String, weight: Int, healthy: Bool = true, active: Int = 0) {
             self.name = name
+            self.seed = StableHash.fnv1a(name)
             self.weight = weight
             self.healthy = healthy
             self.active = active
@@ -22,6 +25,10 @@ public struct BackendPool: Sendable {
 
     public init(members: [Member]) { self.members = members }
 
-    /// Healthy members, by index.
-    public var healthyIndices: [Int] { members.indices.filter { members[$0].healthy && members[$0].weight > 0 } }
+    /// Can member `index` take a request (healthy, weighted, not the one being retried away from)?
+    /// Policies loop over members with this instead of building candidate arrays per request.
+    @inline(__always)
+    public func isCandidate(_ index: Int, excluding: Int?) -> Bool {
+        index != excluding && members[index].healthy && members[index].weight > 0
+    }
 }

@@ -25,12 +25,12 @@ public struct RoundRobinPolicy: BalancingPolicy {
     public init() {}
 
     public mutating func pick(_ pool: BackendPool, client: NetworkAddress?, excluding: Int?) -> Int? {
-        let candidates = pool.healthyIndices.filter { $0 != excluding }
-        let total = candidates.reduce(0) { $0 + pool.members[$1].weight }
+        var total = 0
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) { total += pool.members[index].weight }
         guard total > 0 else { return nil }
         var slot = turn % total
         turn &+= 1
-        for index in candidates {
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) {
             if slot < pool.members[index].weight { return index }
             slot -= pool.members[index].weight
         }
@@ -46,13 +46,21 @@ public struct LeastConnectionsPolicy: BalancingPolicy {
     public init() {}
 
     public mutating func pick(_ pool: BackendPool, client: NetworkAddress?, excluding: Int?) -> Int? {
-        let candidates = pool.healthyIndices.filter { $0 != excluding }
-        guard !candidates.isEmpty else { return nil }
         func load(_ i: Int) -> Double { Double(pool.members[i].active) / Double(pool.members[i].weight) }
-        let best = candidates.map(load).min()!
-        let tied = candidates.filter { load($0) == best }
-        defer { turn &+= 1 }
-        return tied[turn % tied.count]
+        var best = Double.infinity
+        var tied = 0
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) {
+            let l = load(index)
+            if l < best { best = l; tied = 1 } else if l == best { tied += 1 }
+        }
+        guard tied > 0 else { return nil }
+        var chosen = turn % tied
+        turn &+= 1
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) && load(index) == best {
+            if chosen == 0 { return index }
+            chosen -= 1
+        }
+        return nil
     }
 }
 
@@ -62,12 +70,11 @@ public struct IPHashPolicy: BalancingPolicy {
     public init() {}
 
     public mutating func pick(_ pool: BackendPool, client: NetworkAddress?, excluding: Int?) -> Int? {
-        let candidates = pool.healthyIndices.filter { $0 != excluding }
-        guard let address = client else { return candidates.first }
         var best: (index: Int, score: Double)?
-        for index in candidates {
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) {
+            guard let address = client else { return index }
             let member = pool.members[index]
-            let score = StableHash.rendezvousScore(key: address, memberSeed: StableHash.fnv1a(member.name), weight: Double(member.weight))
+            let score = StableHash.rendezvousScore(key: address, memberSeed: member.seed, weight: Double(member.weight))
             if best == nil || score > best!.score { best = (index, score) }
         }
         return best?.index
@@ -78,22 +85,22 @@ public struct IPHashPolicy: BalancingPolicy {
 /// takes the highest credit and subtracts the total. Weights 5:1:1 give a b a c a a a,
 /// interleaved rather than in bursts.
 public struct SmoothWeightedPolicy: BalancingPolicy {
-    var credit: [String: Int] = [:]
+    /// Credit per member index (a pool's members keep their positions).
+    var credit: [Int] = []
 
     public init() {}
 
     public mutating func pick(_ pool: BackendPool, client: NetworkAddress?, excluding: Int?) -> Int? {
-        let candidates = pool.healthyIndices.filter { $0 != excluding }
-        guard !candidates.isEmpty else { return nil }
+        if credit.count != pool.members.count { credit = Array(repeating: 0, count: pool.members.count) }
         var total = 0
-        var best = candidates[0]
-        for index in candidates {
-            let member = pool.members[index]
-            credit[member.name, default: 0] += member.weight
-            total += member.weight
-            if credit[member.name]! > credit[pool.members[best].name]! { best = index }
+        var best: Int?
+        for index in pool.members.indices where pool.isCandidate(index, excluding: excluding) {
+            credit[index] += pool.members[index].weight
+            total += pool.members[index].weight
+            if best == nil || credit[index] > credit[best!] { best = index }
         }
-        credit[pool.members[best].name]! -= total
+        guard let best else { return nil }
+        credit[best] -= total
         return best
     }
 }

@@ -1,5 +1,6 @@
 import AgentProxy
 import ArgumentParser
+import DNSServer
 import Foundation
 import HTTPService
 import Logging
@@ -62,9 +63,9 @@ struct AgentCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = proxies.map { .init(service: $0) }
         var adminListener: HTTPListener?
         if let text = admin ?? config.agent.admin {
-            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { throw ValidationError("admin address \(text): expected host:port") }
+            guard let address = DNSServerConfiguration.ListenAddress(text) else { throw ValidationError("admin address \(text): expected host:port") }
             let listener = HTTPListener.router(
-                host: String(text[..<colon]), port: port, label: "agent admin API",
+                host: address.host, port: address.port, label: "agent admin API",
                 router: AgentAdminRouter(region: config.name, endpoints: adminEndpoints), logger: logger
             )
             services.append(.init(service: listener))
