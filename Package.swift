@@ -92,10 +92,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // `meridian backend`: a demo HTTP backend with fail/slow/hang switches.
+        // `meridian backend`: a demo HTTP backend with fail/slow/hang switches and a WebSocket echo.
         .target(
             name: "DemoBackend",
-            dependencies: ["HTTPService"] + nioHTTP,
+            dependencies: ["HTTPService", .product(name: "NIOWebSocket", package: "swift-nio")] + nioHTTP,
             swiftSettings: strict
         ),
 

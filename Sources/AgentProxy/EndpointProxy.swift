@@ -6,8 +6,17 @@ import NIOHTTP1
 extension HTTPListener {
     /// A reverse proxy for one endpoint: `host:port` in front of the selector's backends.
     public static func proxy(host: String, port: Int, name: String, selector: BackendSelector, configuration: ProxyConfiguration = ProxyConfiguration(), logger: Logger) -> HTTPListener {
-        HTTPListener(host: host, port: port, label: "proxy \(name)", logger: logger, maxConnections: configuration.maxConnections) {
-            ProxyServerHandler(selector: selector, configuration: configuration)
+        let pools = BackendConnectionPools(
+            backends: selector.targets.count, maxIdlePerBackend: configuration.maxIdlePerBackend, idleTimeout: configuration.idleTimeout
+        )
+        return HTTPListener(host: host, port: port, label: "proxy \(name)", logger: logger, maxConnections: configuration.maxConnections) { channel in
+            // An upgrade configuration with no upgraders of its own: NIO then keeps the bytes
+            // that follow an `Upgrade` request (forwarding them when its decoder is removed)
+            // instead of dropping them, and passes the request on to the proxy, which lets
+            // the backend decide. NIO's upgrade handler leaves after the first request.
+            let upgrade: NIOHTTPServerUpgradeSendableConfiguration = (upgraders: [], completionHandler: { _ in })
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade)
+            try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(selector: selector, configuration: configuration, pools: pools))
         }
     }
 }

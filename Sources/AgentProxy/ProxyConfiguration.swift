@@ -15,12 +15,18 @@ public struct ProxyConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Concurrent client connections; more are closed at accept.
     public var maxConnections: Int
+    /// Idle keep-alive connections kept per backend (per event loop) for later requests.
+    public var maxIdlePerBackend: Int
+    /// An idle backend connection unused this long is closed.
+    public var idleTimeout: TimeAmount
 
     public init(
         connectTimeout: TimeAmount = .seconds(2), responseTimeout: TimeAmount = .seconds(30),
         headerTimeout: TimeAmount = .seconds(10), maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 30,
-        maxConnections: Int = 10_000
+        maxConnections: Int = 10_000, maxIdlePerBackend: Int = 64, idleTimeout: TimeAmount = .seconds(30)
     ) {
+        self.maxIdlePerBackend = maxIdlePerBackend
+        self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.connectTimeout = connectTimeout
         self.responseTimeout = responseTimeout

@@ -10,8 +10,10 @@ import NIOPosix
 /// with hop-by-hop headers removed and X-Forwarded-For, X-Forwarded-Proto and Via added.
 /// 503 when no backend is healthy, 502 when the backend fails (an idempotent request whose
 /// connect fails is retried once elsewhere), 504 when it does not answer in time.
-/// NIO's pipelining helper in front of it hands over one request at a time.
-final class ProxyServerHandler: ChannelDuplexHandler {
+/// Backend connections come from the endpoint's per-loop keep-alive pool when one is idle.
+/// An `Upgrade` request (WebSocket) that the backend accepts turns both connections into a
+/// byte tunnel. NIO's pipelining helper in front of it hands over one request at a time.
+final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -26,6 +28,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private let selector: BackendSelector
     private let configuration: ProxyConfiguration
+    private let pools: BackendConnectionPools
+    /// This event loop's idle backend connections (set when the handler is added).
+    private var pool: BackendConnectionPool?
     private var clientAddress: NetworkAddress?
     private var clientText = ""
 
@@ -33,6 +38,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var head: HTTPRequestHead?
     private var pending: [HTTPClientRequestPart] = []
     private var backend: (any Channel)?
+    private var backendRelay: BackendRelay?
     private var backendIndex: Int?
     private var failedIndex: Int?
     private var responseStarted = false
@@ -47,10 +53,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var headerTimer: Scheduled<Void>?
     /// Body bytes of the request in flight.
     private var bodyBytes = 0
-    /// Keep-alive backend connections this client connection has used, by backend: reused for
-    /// its next requests to the same backend instead of connecting again.
-    private var idle: [Int: any Channel] = [:]
-    /// Whether the backend connection in use came from `idle` (a stale one is retried fresh).
+    /// Whether the backend connection in use came from the pool (a stale one is retried fresh).
     private var reused = false
     /// The request's end went to the backend (only then can the connection be reused).
     private var requestSent = false
@@ -59,14 +62,26 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// The head of an idempotent request, kept to resend it on a fresh connection; its body
     /// parts are kept too (idempotent requests rarely have bodies).
     private var rebuiltRequest: [HTTPClientRequestPart]?
+    /// The request asks to switch protocols (`Connection: upgrade`, `Upgrade: …`).
+    private var upgradeRequested = false
+    /// The backend answered 101: once the response head is out, the connections become a tunnel.
+    private var switching = false
 
-    init(selector: BackendSelector, configuration: ProxyConfiguration) {
+    init(selector: BackendSelector, configuration: ProxyConfiguration, pools: BackendConnectionPools) {
         self.selector = selector
         self.configuration = configuration
+        self.pools = pools
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        pool = pools.pool(on: context.eventLoop)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        headerTimer?.cancel()
+        self.context = nil
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         clientText = context.channel.remoteAddress?.ipAddress ?? ""
@@ -116,7 +131,13 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded)
             headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
             headers.add(name: "via", value: "1.1 meridian")
-            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            upgradeRequested = Self.upgrade(of: request.headers) != nil
+            if let protocols = Self.upgrade(of: request.headers) {
+                headers.replaceOrAdd(name: "upgrade", value: protocols)
+                headers.replaceOrAdd(name: "connection", value: "upgrade")
+            } else {
+                headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            }
             var outgoing = request
             outgoing.headers = headers
             pending = [.head(outgoing)]
@@ -135,6 +156,15 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             if !discarding { forward(.end(trailers)) }
             discarding = false
         }
+    }
+
+    /// The protocols a request asks to switch to: its `Upgrade` value, when `Connection` lists
+    /// `upgrade` (RFC 9110 §7.8).
+    static func upgrade(of headers: HTTPHeaders) -> String? {
+        guard let protocols = headers.first(name: "upgrade"),
+            headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" })
+        else { return nil }
+        return protocols
     }
 
     private func forward(_ part: HTTPClientRequestPart) {
@@ -164,7 +194,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
-    fileprivate func resumeClientReads() {
+    func resumeClientReads() {
         guard readHeld, !holdClientReads, let context else { return }
         readHeld = false
         context.read()
@@ -176,39 +206,47 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    fileprivate var clientWritable: Bool { context?.channel.isWritable ?? true }
+    var clientWritable: Bool { context?.channel.isWritable ?? true }
 
     private func connect(context: ChannelHandlerContext) {
         guard let index = selector.acquire(client: clientAddress, excluding: failedIndex) else {
             return fail(503, "no healthy backend")
         }
         backendIndex = index
-        if let channel = idle.removeValue(forKey: index), channel.isActive {
+        // An upgrade gets a fresh connection: many servers (NIO's among them) only switch
+        // protocols on a connection's first request.
+        if !upgradeRequested, let idle = pool?.checkout(index) {
             reused = true
-            return connected(channel)
+            idle.relay.owner = self
+            idle.relay.pool = nil
+            return connected(idle.channel, relay: idle.relay)
         }
         reused = false
         let target = selector.targets[index]
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let relay = NIOLoopBound(BackendRelay(owner: self), eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(configuration.connectTimeout)
             .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(BackendRelay(proxy: loop))
+                channel.eventLoop.makeCompletedFuture {
+                    // Bytes after a 101 are forwarded to the tunnel when the decoder goes.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try channel.pipeline.syncOperations.addHandler(relay.value)
                 }
             }
             .connect(host: target.host, port: target.port)
             .whenComplete { result in
                 let proxy = loop.value
                 switch result {
-                case .success(let channel): proxy.connected(channel)
+                case .success(let channel): proxy.connected(channel, relay: relay.value)
                 case .failure: proxy.connectFailed(index)
                 }
             }
     }
 
-    private func connected(_ channel: any Channel) {
+    private func connected(_ channel: any Channel, relay: BackendRelay) {
         backend = channel
+        backendRelay = relay
         requestSent = false
         backendKeepAlive = false
         for part in pending {
@@ -243,7 +281,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     // MARK: - From the backend
 
-    fileprivate func backendRead(_ part: HTTPClientResponsePart) {
+    func backendRead(_ part: HTTPClientResponsePart) {
         guard let context else { return }
         switch part {
         case .head(var response):
@@ -256,19 +294,26 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             }
             var headers = HopByHopHeaders.removing(from: response.headers)
             headers.add(name: "via", value: "1.1 meridian")
-            headers.replaceOrAdd(name: "connection", value: head?.isKeepAlive == false ? "close" : "keep-alive")
+            if upgradeRequested, response.status == .switchingProtocols, let protocols = response.headers.first(name: "upgrade") {
+                switching = true
+                headers.replaceOrAdd(name: "upgrade", value: protocols)
+                headers.replaceOrAdd(name: "connection", value: "upgrade")
+            } else {
+                headers.replaceOrAdd(name: "connection", value: clientKeepAlive ? "keep-alive" : "close")
+            }
             response.headers = headers
             response.version = head?.version ?? response.version
             context.write(wrapOutboundOut(.head(response)), promise: nil)
         case .body(let chunk):
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
         case .end(let trailers):
-            let keepAlive = head?.isKeepAlive ?? false
-            // Keep the backend connection for this client's next request to the same backend.
-            if backendKeepAlive, requestSent, let index = backendIndex, let channel = backend {
-                idle.removeValue(forKey: index)?.close(promise: nil)
-                idle[index] = channel
+            if switching { return startTunnel(context: context) }
+            let keepAlive = clientKeepAlive
+            // Give the backend connection to the pool for the next request to this backend.
+            if backendKeepAlive, requestSent, !upgradeRequested, let index = backendIndex, let channel = backend, let relay = backendRelay {
+                pool?.checkin(index, channel: channel, relay: relay)
                 backend = nil
+                backendRelay = nil
             }
             finish()
             let done = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
@@ -281,13 +326,39 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
-    fileprivate func backendClosed(_ channel: any Channel) {
-        // An idle pooled connection closed by the backend: just forget it.
-        if let index = idle.first(where: { $0.value === channel })?.key { idle.removeValue(forKey: index) }
+    /// Whether the client connection stays open after this response. After an upgrade request
+    /// that the backend declined, NIO's decoder has stopped parsing, so the connection closes.
+    private var clientKeepAlive: Bool { (head?.isKeepAlive ?? false) && !upgradeRequested }
+
+    /// Writes the 101's end, then (on the next loop tick, outside the decoders' callbacks)
+    /// turns both connections into a byte tunnel. The backend stays counted in flight until
+    /// the tunnel closes, so least-connections sees long-lived upgraded connections.
+    private func startTunnel(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        headerTimer?.cancel()
+        guard let backend, let index = backendIndex else { return }
+        self.backend = nil
+        backendRelay = nil
+        backendIndex = nil
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let (client, selector) = (context.channel, selector)
+        context.eventLoop.execute {
+            do {
+                try UpgradeTunnel.splice(client: client, backend: backend) { selector.release(index) }
+            } catch {
+                selector.release(index)
+                client.close(promise: nil)
+                backend.close(promise: nil)
+            }
+        }
+    }
+
+    func backendClosed(_ channel: any Channel) {
         guard let current = backend, current === channel else { return }
         if reused, !responseStarted, let head, Self.isIdempotent(head.method), let index = backendIndex {
             // A reused connection the backend had already closed: retry once on a fresh one.
             backend = nil
+            backendRelay = nil
             selector.release(index)
             backendIndex = nil
             reused = false
@@ -315,8 +386,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         backendIndex = nil
         let channel = backend
         backend = nil
+        backendRelay = nil
         channel?.close(promise: nil)
         head = nil
+        switching = false
         pending = []
         rebuiltRequest = nil
         resumeClientReads()
@@ -326,7 +399,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// framed safely.
     private func fail(_ status: Int, _ reason: String, close: Bool = false) {
         let version = head?.version ?? .http1_1
-        let keepAlive = !close && (head?.isKeepAlive ?? false)
+        let keepAlive = !close && clientKeepAlive
         finish()
         discarding = true
         guard let context else { return }
@@ -337,8 +410,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         headerTimer?.cancel()
-        for channel in idle.values { channel.close(promise: nil) }
-        idle = [:]
         finish()
         context.fireChannelInactive()
     }
@@ -347,41 +418,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         // Malformed requests (NIO's parser, which also rejects Content-Length together with
         // Transfer-Encoding) were already answered 400 by NIO's protocol error handler.
         finish()
-        context.close(promise: nil)
-    }
-}
-
-/// Relays a backend connection's response parts to the proxy handler on the same event loop,
-/// holding the backend's reads while the client cannot take more, and telling the proxy when
-/// the backend can take more of the request.
-private final class BackendRelay: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
-    let proxy: NIOLoopBound<ProxyServerHandler>
-
-    init(proxy: NIOLoopBound<ProxyServerHandler>) { self.proxy = proxy }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        proxy.value.backendRead(unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        proxy.value.backendClosed(context.channel)
-        context.fireChannelInactive()
-    }
-
-    /// Held reads resume when the client becomes writable (the proxy calls `read()` again).
-    func read(context: ChannelHandlerContext) {
-        if proxy.value.clientWritable { context.read() }
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { proxy.value.resumeClientReads() }
-        context.fireChannelWritabilityChanged()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
 }

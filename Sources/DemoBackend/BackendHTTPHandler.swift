@@ -6,7 +6,7 @@ import NIOHTTP1
 /// One connection to the demo backend. Answers every path with a short text naming the backend
 /// (and, for requests with a body, how many bytes arrived, counted as they stream in), `/healthz`
 /// with `ok`, and `POST /admin/{fail,slow?ms=N,hang,recover}` to switch its mode.
-final class BackendHTTPHandler: ChannelInboundHandler {
+final class BackendHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

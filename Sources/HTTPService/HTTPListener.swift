@@ -7,25 +7,34 @@ import ServiceLifecycle
 import ServiceSupport
 
 /// A small HTTP/1.1 listener as a Service, on its own event loop: the shell of the admin API
-/// and of the demo backend. `handler` makes the per-connection handler after NIOHTTP1's codec.
+/// of the demo backend and of the agent's proxies. `configure` sets up each accepted connection's
+/// pipeline (on its event loop); the common case is NIOHTTP1's server codec plus one handler.
 public final class HTTPListener: ServiceLifecycle.Service, Sendable {
     public let host: String
     public let port: Int
     let label: String
     let logger: Logger
-    let handler: @Sendable () -> any ChannelHandler
+    let configure: @Sendable (any Channel) throws -> Void
     /// Concurrent connections allowed; more are closed at accept (nil: no cap).
     let maxConnections: Int?
     private let connections = ManagedAtomic(0)
     private let bound = Latch<SocketAddress?>()
 
-    public init(host: String, port: Int, label: String, logger: Logger, maxConnections: Int? = nil, handler: @escaping @Sendable () -> any ChannelHandler) {
+    public init(host: String, port: Int, label: String, logger: Logger, maxConnections: Int? = nil, configure: @escaping @Sendable (any Channel) throws -> Void) {
         self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.label = label
         self.logger = logger
-        self.handler = handler
+        self.configure = configure
+    }
+
+    /// NIOHTTP1's server codec (pipelining assistance, 400 on parse errors) and `handler()`.
+    public convenience init(host: String, port: Int, label: String, logger: Logger, maxConnections: Int? = nil, handler: @escaping @Sendable () -> any ChannelHandler) {
+        self.init(host: host, port: port, label: label, logger: logger, maxConnections: maxConnections) { channel in
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(handler())
+        }
     }
 
     /// The bound address once listening (port 0 resolved), or nil if binding failed.
@@ -33,7 +42,7 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
 
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let (handler, connections, maxConnections, logger) = (handler, connections, maxConnections, logger)
+        let (configure, connections, maxConnections, logger) = (configure, connections, maxConnections, logger)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,9 +55,7 @@ public final class HTTPListener: ServiceLifecycle.Service, Sendable {
                         }
                         channel.closeFuture.whenComplete { _ in connections.wrappingDecrement(ordering: .relaxed) }
                     }
-                    return channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                        try channel.pipeline.syncOperations.addHandler(handler())
-                    }
+                    return channel.eventLoop.makeCompletedFuture { try configure(channel) }
                 }
                 .bind(host: host, port: port).get()
             bound.open(channel.localAddress)

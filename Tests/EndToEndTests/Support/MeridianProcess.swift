@@ -147,3 +147,13 @@ func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60
     process.waitUntilExit()
     return (process.terminationStatus, (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
 }
+
+/// Seconds until `condition` holds, polling every 10 ms; nil if it does not within `limit`.
+func secondsUntil(_ limit: TimeInterval, _ condition: () throws -> Bool) rethrows -> TimeInterval? {
+    let started = Date()
+    while Date().timeIntervalSince(started) < limit {
+        if try condition() { return Date().timeIntervalSince(started) }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return nil
+}
