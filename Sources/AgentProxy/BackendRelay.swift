@@ -22,6 +22,11 @@ final class BackendRelay: ChannelDuplexHandler, RemovableChannelHandler {
         if let owner { owner.backendRead(unwrapInboundIn(data)) } else { context.close(promise: nil) }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        owner?.backendReadComplete()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if let owner { owner.backendClosed(context.channel) } else { pool?.remove(context.channel) }
         owner = nil

@@ -15,7 +15,9 @@ extension HTTPListener {
             // instead of dropping them, and passes the request on to the proxy, which lets
             // the backend decide. NIO's upgrade handler leaves after the first request.
             let upgrade: NIOHTTPServerUpgradeSendableConfiguration = (upgraders: [], completionHandler: { _ in })
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade)
+            // Headers were validated by NIO's parser on their way in; checking them again on the
+            // way out (NIO's outbound validators) would only cost time per request.
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade, withOutboundHeaderValidation: false)
             try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(selector: selector, configuration: configuration, pools: pools))
         }
     }

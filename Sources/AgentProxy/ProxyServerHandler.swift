@@ -44,13 +44,22 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var responseStarted = false
     /// An error response went out before the request ended: drop the rest of its body.
     private var discarding = false
-    private var timeout: Scheduled<Void>?
     private var sentAt: NIODeadline?
     private var context: ChannelHandlerContext?
     /// Backpressure: a read from the client held back while the backend cannot take more.
     private var readHeld = false
-    /// Fires when a request head takes too long to arrive.
-    private var headerTimer: Scheduled<Void>?
+    /// What the connection waits for, and until when: one deadline at a time (see `Wait`).
+    private var wait = Wait.nothing
+    private var deadline = NIODeadline.distantFuture
+    /// The connection's one timer, and when it fires. Moving the deadline later leaves it as
+    /// it is: it re-arms itself when it fires early. So a request costs no timer of its own.
+    private var timer: Scheduled<Void>?
+    private var timerFiresAt = NIODeadline.distantFuture
+    /// Writes are flushed once per batch of reads, not once per message part: these say
+    /// whether a batch of client reads is under way and what waits for a flush.
+    private var inClientReads = false
+    private var backendFlushPending = false
+    private var clientFlushPending = false
     /// Body bytes of the request in flight.
     private var bodyBytes = 0
     /// Whether the backend connection in use came from the pool (a stale one is retried fresh).
@@ -59,9 +68,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var requestSent = false
     /// The backend said it keeps the connection open.
     private var backendKeepAlive = false
-    /// The head of an idempotent request, kept to resend it on a fresh connection; its body
-    /// parts are kept too (idempotent requests rarely have bodies).
-    private var rebuiltRequest: [HTTPClientRequestPart]?
+    /// An idempotent request's parts, kept to resend it on a fresh connection (idempotent
+    /// requests rarely have bodies; past 64 KiB the request is no longer resendable).
+    private var resend: [HTTPClientRequestPart] = []
+    private var resendable = false
     /// The request asks to switch protocols (`Connection: upgrade`, `Upgrade: …`).
     private var upgradeRequested = false
     /// The backend answered 101: once the response head is out, the connections become a tunnel.
@@ -79,44 +89,70 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        headerTimer?.cancel()
+        timer?.cancel()
         self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
         clientText = context.channel.remoteAddress?.ipAddress ?? ""
         clientAddress = NetworkAddress(clientText)
-        armHeaderTimer(context: context)
+        waitFor(.requestHead, within: configuration.headerTimeout)
         context.fireChannelActive()
     }
 
-    /// Starts the wait for the next request head (at connect, and after each response).
-    private func armHeaderTimer(context: ChannelHandlerContext) {
-        headerTimer?.cancel()
+    enum Wait {
+        case nothing
+        /// For a request head (slowloris): then the connection is closed.
+        case requestHead
+        /// For the backend's response head: then 504.
+        case responseHead
+    }
+
+    /// Waits for `what` until `amount` from now.
+    private func waitFor(_ what: Wait, within amount: TimeAmount) {
+        wait = what
+        deadline = .now() + amount
+        guard let context, timer == nil || deadline < timerFiresAt else { return }
+        timer?.cancel()
+        armTimer(context: context, at: deadline)
+    }
+
+    private func armTimer(context: ChannelHandlerContext, at when: NIODeadline) {
         let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-        headerTimer = context.eventLoop.scheduleTask(in: configuration.headerTimeout) {
-            let proxy = loop.value
-            guard proxy.head == nil, let context = proxy.context else { return }
+        timerFiresAt = when
+        timer = context.eventLoop.scheduleTask(deadline: when) { loop.value.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard let context, wait != .nothing else { return }
+        if NIODeadline.now() < deadline { return armTimer(context: context, at: deadline) }
+        switch wait {
+        case .nothing: break
+        case .requestHead:
             // No request to answer (NIO's pipeline helper would refuse an unpaired 408): close,
             // as nginx does for client_header_timeout.
+            wait = .nothing
             context.close(promise: nil)
+        case .responseHead:
+            wait = .nothing
+            if let index = backendIndex { selector.passiveFailure(index) }
+            fail(504, "backend did not answer in time")
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inClientReads = true
         switch unwrapInboundIn(data) {
         case .head(let request):
-            headerTimer?.cancel()
+            wait = .nothing
             let headerBytes = request.uri.utf8.count + request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
             if headerBytes > configuration.maxHeaderBytes {
                 head = request
                 return fail(431, "request headers larger than \(configuration.maxHeaderBytes) bytes", close: true)
             }
             // Request smuggling (RFC 9112 §6.3): both framings, or conflicting lengths.
-            let lengths = Set(request.headers[canonicalForm: "content-length"].map { String($0) })
-            if (!lengths.isEmpty && request.headers.contains(name: "transfer-encoding")) || lengths.count > 1 {
-                return fail(400, "conflicting message framing", close: true)
-            }
+            if RequestFraming.isAmbiguous(request.headers) { return fail(400, "conflicting message framing", close: true) }
             if let length = request.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodyBytes {
                 head = request
                 return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
@@ -126,13 +162,18 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             responseStarted = false
             discarding = false
             bodyBytes = 0
-            var headers = HopByHopHeaders.removing(from: request.headers)
-            let forwarded = headers["x-forwarded-for"].first.map { "\($0), \(clientText)" } ?? clientText
-            headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded)
+            var headers = request.headers
+            HopByHopHeaders.strip(&headers)
+            if let forwarded = headers.first(name: "x-forwarded-for") {
+                headers.replaceOrAdd(name: "x-forwarded-for", value: "\(forwarded), \(clientText)")
+            } else {
+                headers.add(name: "x-forwarded-for", value: clientText)
+            }
             headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
             headers.add(name: "via", value: "1.1 meridian")
-            upgradeRequested = Self.upgrade(of: request.headers) != nil
-            if let protocols = Self.upgrade(of: request.headers) {
+            let upgrade = Self.upgrade(of: request.headers)
+            upgradeRequested = upgrade != nil
+            if let protocols = upgrade {
                 headers.replaceOrAdd(name: "upgrade", value: protocols)
                 headers.replaceOrAdd(name: "connection", value: "upgrade")
             } else {
@@ -140,19 +181,23 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             var outgoing = request
             outgoing.headers = headers
-            pending = [.head(outgoing)]
-            rebuiltRequest = Self.isIdempotent(request.method) ? [.head(outgoing)] : nil
+            pending.removeAll(keepingCapacity: true)
+            pending.append(.head(outgoing))
+            resendable = Self.isIdempotent(request.method)
+            resend.removeAll(keepingCapacity: true)
+            if resendable { resend.append(.head(outgoing)) }
             connect(context: context)
         case .body(let chunk):
             bodyBytes += chunk.readableBytes
             // Only small bodies are kept for a resend; a large one streams with no second chance.
-            if bodyBytes <= 65_536 { rebuiltRequest?.append(.body(.byteBuffer(chunk))) } else { rebuiltRequest = nil }
+            if bodyBytes > 65_536 { resendable = false }
+            if resendable { resend.append(.body(.byteBuffer(chunk))) }
             if !discarding, bodyBytes > configuration.maxBodyBytes, !responseStarted {
                 return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
             }
             if !discarding { forward(.body(.byteBuffer(chunk))) }
         case .end(let trailers):
-            rebuiltRequest?.append(.end(trailers))
+            if resendable { resend.append(.end(trailers)) }
             if !discarding { forward(.end(trailers)) }
             discarding = false
         }
@@ -169,11 +214,22 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func forward(_ part: HTTPClientRequestPart) {
         if let backend, backend.isActive {
-            backend.writeAndFlush(part, promise: nil)
+            backend.write(part, promise: nil)
+            backendFlushPending = true
             if case .end = part { requestSent = true }
         } else {
             pending.append(part)
         }
+    }
+
+    /// One flush to the backend per batch of client reads, not one per request part.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inClientReads = false
+        if backendFlushPending {
+            backendFlushPending = false
+            backend?.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     // MARK: - Backpressure (bodies stream with bounded memory)
@@ -230,7 +286,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Bytes after a 101 are forwarded to the tunnel when the decoder goes.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(relay.value)
                 }
             }
@@ -253,18 +309,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             channel.write(part, promise: nil)
             if case .end = part { requestSent = true }
         }
-        pending = []
-        channel.flush()
+        pending.removeAll(keepingCapacity: true)
+        // Inside a batch of client reads (a pooled connection), the batch's end flushes.
+        if inClientReads { backendFlushPending = true } else { channel.flush() }
         sentAt = .now()
         resumeClientReads()
-        guard let context else { return }
-        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timeout = context.eventLoop.scheduleTask(in: configuration.responseTimeout) {
-            let proxy = loop.value
-            guard !proxy.responseStarted else { return }
-            if let index = proxy.backendIndex { proxy.selector.passiveFailure(index) }
-            proxy.fail(504, "backend did not answer in time")
-        }
+        waitFor(.responseHead, within: configuration.responseTimeout)
     }
 
     private func connectFailed(_ index: Int) {
@@ -286,13 +336,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch part {
         case .head(var response):
             responseStarted = true
-            timeout?.cancel()
+            wait = .nothing
             backendKeepAlive = response.isKeepAlive
             if let backendIndex {
                 selector.passiveResponse(backendIndex, status: Int(response.status.code))
                 if let sentAt { selector.recordLatency(backendIndex, milliseconds: Double((NIODeadline.now() - sentAt).nanoseconds) / 1e6) }
             }
-            var headers = HopByHopHeaders.removing(from: response.headers)
+            var headers = response.headers
+            HopByHopHeaders.strip(&headers)
             headers.add(name: "via", value: "1.1 meridian")
             if upgradeRequested, response.status == .switchingProtocols, let protocols = response.headers.first(name: "upgrade") {
                 switching = true
@@ -304,8 +355,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             response.headers = headers
             response.version = head?.version ?? response.version
             context.write(wrapOutboundOut(.head(response)), promise: nil)
+            clientFlushPending = true
         case .body(let chunk):
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            clientFlushPending = true
         case .end(let trailers):
             if switching { return startTunnel(context: context) }
             let keepAlive = clientKeepAlive
@@ -316,12 +369,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 backendRelay = nil
             }
             finish()
-            let done = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+            clientFlushPending = false
             if !keepAlive {
                 let channel = context.channel
-                done.whenComplete { _ in channel.close(promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
             } else {
-                armHeaderTimer(context: context)
+                context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+                waitFor(.requestHead, within: configuration.headerTimeout)
             }
         }
     }
@@ -334,8 +388,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// turns both connections into a byte tunnel. The backend stays counted in flight until
     /// the tunnel closes, so least-connections sees long-lived upgraded connections.
     private func startTunnel(context: ChannelHandlerContext) {
-        timeout?.cancel()
-        headerTimer?.cancel()
+        wait = .nothing
         guard let backend, let index = backendIndex else { return }
         self.backend = nil
         backendRelay = nil
@@ -353,9 +406,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// The end of a batch of backend reads: one flush to the client for what it produced.
+    func backendReadComplete() {
+        guard clientFlushPending else { return }
+        clientFlushPending = false
+        context?.flush()
+    }
+
     func backendClosed(_ channel: any Channel) {
         guard let current = backend, current === channel else { return }
-        if reused, !responseStarted, let head, Self.isIdempotent(head.method), let index = backendIndex {
+        if reused, !responseStarted, resendable, let index = backendIndex {
             // A reused connection the backend had already closed: retry once on a fresh one.
             backend = nil
             backendRelay = nil
@@ -363,7 +423,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             backendIndex = nil
             reused = false
             failedIndex = nil
-            pending = rebuiltRequest ?? []
+            pending.removeAll(keepingCapacity: true)
+            pending.append(contentsOf: resend)
             guard let context else { return }
             return connect(context: context)
         }
@@ -380,8 +441,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: - Endings
 
     private func finish() {
-        timeout?.cancel()
-        timeout = nil
+        if wait == .responseHead { wait = .nothing }
         if let backendIndex { selector.release(backendIndex) }
         backendIndex = nil
         let channel = backend
@@ -390,8 +450,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         channel?.close(promise: nil)
         head = nil
         switching = false
-        pending = []
-        rebuiltRequest = nil
+        pending.removeAll(keepingCapacity: true)
+        resend.removeAll(keepingCapacity: true)
+        resendable = false
         resumeClientReads()
     }
 
@@ -405,11 +466,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context else { return }
         let body = "\(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase): \(reason)\n"
         context.writeWholeResponse(status: status, body: body, version: version, keepAlive: keepAlive, extraHeaders: ["via": "1.1 meridian"])
-        if keepAlive { armHeaderTimer(context: context) }
+        if keepAlive { waitFor(.requestHead, within: configuration.headerTimeout) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        headerTimer?.cancel()
+        timer?.cancel()
         finish()
         context.fireChannelInactive()
     }
