@@ -27,8 +27,8 @@ struct AgentEndToEndTests {
     }
 
     /// A region file with one endpoint `ep` on `endpointPort` over backends on `ports`, checked
-    /// every 100 ms (rise 2, fall 2).
-    static func regionFile(endpointPort: Int, backendPorts ports: [Int]) throws -> URL {
+    /// every 100 ms (rise 2, fall 2), with an optional `proxy:` mapping.
+    static func regionFile(endpointPort: Int, backendPorts ports: [Int], proxy: String? = nil) throws -> URL {
         let file = try Repo.temporaryDirectory().appendingPathComponent("test-region.yaml")
         try """
         region: test-region
@@ -42,6 +42,7 @@ struct AgentEndToEndTests {
             backends:
         \(ports.map { "      - { url: \"http://127.0.0.1:\($0)\" }" }.joined(separator: "\n"))
             health: { path: /healthz, interval: 100ms, timeout: 100ms, rise: 2, fall: 2 }
+        \(proxy.map { "    proxy: \($0)" } ?? "")
         """.write(to: file, atomically: true, encoding: .utf8)
         return file
     }
@@ -119,5 +120,19 @@ struct AgentEndToEndTests {
         #expect(endpoint?["drained"] as? Bool == true)
         #expect(try post("/v1/drain", "{\"endpoint\": \"nope\"}").hasSuffix("404"))
         #expect(try post("/v1/drain", "{\"endpont\": \"ep\"}").hasSuffix("400"))
+    }
+
+    @Test func proxyLimitsComeFromTheRegionFile() throws {
+        let (b1, port1) = try Self.start(["backend", "--listen", "127.0.0.1:0", "--name", "b1"])
+        defer { b1.terminate() }
+        let regionFile = try Self.regionFile(endpointPort: try freePort(), backendPorts: [port1], proxy: "{ max-header-bytes: 1k, max-body-bytes: 100 }")
+        let (agent, port) = try Self.start(["agent", "--region", regionFile.path])
+        defer { agent.terminate(); agent.waitUntilExit() }
+        func status(_ arguments: [String]) throws -> String {
+            try run("curl", ["-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}"] + arguments + ["http://127.0.0.1:\(port)/"]).output
+        }
+        #expect(try status([]) == "200")
+        #expect(try status(["-H", "X-Big: \(String(repeating: "a", count: 2000))"]) == "431", "max-header-bytes: 1k")
+        #expect(try status(["-d", String(repeating: "x", count: 200)]) == "413", "max-body-bytes: 100")
     }
 }

@@ -46,9 +46,12 @@ struct AgentCommand: AsyncParsableCommand {
             guard !targets.isEmpty else { throw ValidationError("\(region): endpoint \(endpoint.name) has no backends") }
             let selector = BackendSelector(
                 targets: targets, weights: endpoint.backends.map(\.weight), policy: makeBalancingPolicy(endpoint.balance.rawValue)!,
-                rise: endpoint.health.rise, fall: endpoint.health.fall
+                rise: endpoint.health.rise, fall: endpoint.health.fall, errorRun: endpoint.health.errorRun
             )
-            proxies.append(.proxy(host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector, logger: logger))
+            proxies.append(.proxy(
+                host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector,
+                configuration: ProxyConfiguration(endpoint.proxy), logger: logger
+            ))
             adminEndpoints.append(.init(name: endpoint.name, address: endpoint.address.description, port: endpoint.port, backendURLs: endpoint.backends.map(\.url), selector: selector))
             for index in targets.indices {
                 let health = endpoint.health
@@ -84,5 +87,17 @@ struct AgentCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         for checker in checkers { checker.stop() }
+    }
+}
+
+extension ProxyConfiguration {
+    /// An endpoint's `proxy:` settings from its region file.
+    init(_ limits: ProxyLimits) {
+        self.init(
+            connectTimeout: .milliseconds(Int64(limits.connectTimeoutMilliseconds)),
+            responseTimeout: .milliseconds(Int64(limits.responseTimeoutMilliseconds)),
+            headerTimeout: .milliseconds(Int64(limits.headerTimeoutMilliseconds)),
+            maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes, maxConnections: limits.maxConnections
+        )
     }
 }

@@ -1,0 +1,29 @@
+/// Timeouts and limits of an endpoint's reverse proxy (`proxy: { connect-timeout, … }` in the
+/// region file). The defaults are the proxy's own (AgentProxy's `ProxyConfiguration`).
+public struct ProxyLimits: Hashable, Sendable {
+    /// Connecting to a backend.
+    public var connectTimeoutMilliseconds: Int
+    /// From sending a request to the backend's response head; then 504.
+    public var responseTimeoutMilliseconds: Int
+    /// From connection start (or the previous response) to a complete request head; then the
+    /// connection is closed (slowloris).
+    public var headerTimeoutMilliseconds: Int
+    /// Request line plus headers; larger gets 431.
+    public var maxHeaderBytes: Int
+    /// Request body; larger gets 413.
+    public var maxBodyBytes: Int
+    /// Concurrent client connections; more are closed at accept.
+    public var maxConnections: Int
+
+    public init(
+        connectTimeoutMilliseconds: Int = 2_000, responseTimeoutMilliseconds: Int = 30_000, headerTimeoutMilliseconds: Int = 10_000,
+        maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 30, maxConnections: Int = 10_000
+    ) {
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.responseTimeoutMilliseconds = responseTimeoutMilliseconds
+        self.headerTimeoutMilliseconds = headerTimeoutMilliseconds
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+    }
+}
