@@ -1,6 +1,7 @@
 import Foundation
 import HTTPService
 import Logging
+import MetricsExport
 import NIOCore
 import RegionAgent
 import ServiceLifecycle
@@ -11,36 +12,41 @@ import Testing
 /// The endpoint proxy in front of real demo backends, driven by curl over loopback.
 @Suite(.serialized)
 struct ProxyTests {
-    /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them.
+    /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them,
+    /// counting into `metrics` (endpoint `test`, backends `http://127.0.0.1:PORT`) when given.
     static func withProxy(
         backends names: [String?], policy: String = "round-robin", configuration: ProxyConfiguration = ProxyConfiguration(),
+        metrics: MetricsExporter? = nil,
         _ body: @Sendable (_ proxyPort: Int, _ backendPorts: [Int], _ selector: BackendSelector) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
-        var ports: [Int] = []
         let listeners = names.compactMap { $0 }.map { HTTPListener.demoBackend(host: "127.0.0.1", port: 0, name: $0, logger: logger) }
-        let serviceGroup = ServiceGroup(services: listeners, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        try await serving(listeners) {
+            var ports: [Int] = []
             var live = listeners.makeIterator()
             for name in names {
                 if name != nil { ports.append(await live.next()!.boundAddress()!.port!) } else { ports.append(1) }  // port 1: refused
             }
             let selector = BackendSelector(
                 targets: ports.map { BackendSelector.Target(host: "127.0.0.1", port: $0) }, weights: ports.map { _ in 1 },
-                policy: makeBalancingPolicy(policy)!
+                policy: makeBalancingPolicy(policy)!,
+                metrics: metrics.map { ProxyMetrics(endpoint: "test", backends: ports.map { "http://127.0.0.1:\($0)" }, factory: $0.factory) }
             )
             let proxy = HTTPListener.proxy(host: "127.0.0.1", port: 0, name: "test", selector: selector, configuration: configuration, logger: logger)
-            let proxyGroup = ServiceGroup(services: [proxy], logger: logger)
-            tasks.addTask { try await proxyGroup.run() }
-            let proxyPort = await proxy.boundAddress()!.port!
-            do { try await body(proxyPort, ports, selector) } catch {
-                await proxyGroup.triggerGracefulShutdown()
-                await serviceGroup.triggerGracefulShutdown()
+            try await serving([proxy]) { try await body(await proxy.boundAddress()!.port!, ports, selector) }
+        }
+    }
+
+    /// Runs `listeners` while `body` runs, then shuts them down.
+    static func serving(_ listeners: [HTTPListener], _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: listeners, logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do { try await body() } catch {
+                await group.triggerGracefulShutdown()
                 throw error
             }
-            await proxyGroup.triggerGracefulShutdown()
-            await serviceGroup.triggerGracefulShutdown()
+            await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
     }
