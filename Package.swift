@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
@@ -92,6 +93,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Prometheus exposition for admin APIs: a registry, its swift-metrics factory and the
+        // `GET /metrics` route (text format 0.0.4). The agent serves it; the DNS node can too.
+        .target(
+            name: "MetricsExport",
+            dependencies: [
+                "HTTPService",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+
         // `meridian backend`: a demo HTTP backend with fail/slow/hang switches and a WebSocket echo.
         .target(
             name: "DemoBackend",
@@ -102,7 +115,7 @@ let package = Package(
         // The region agent's reverse proxy (NIOHTTP1 shell over RegionAgent's policies).
         .target(
             name: "AgentProxy",
-            dependencies: ["RegionAgent", "DNSWire", "HTTPService"] + nioHTTP,
+            dependencies: ["RegionAgent", "Topology", "DNSWire", "HTTPService", "MetricsExport", .product(name: "CoreMetrics", package: "swift-metrics")] + nioHTTP,
             swiftSettings: strict
         ),
 
@@ -116,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
-                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent",
+                "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent", "MetricsExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "AgentProxyTests",
             dependencies: [
-                "AgentProxy", "RegionAgent", "DemoBackend", "HTTPService",
+                "AgentProxy", "Topology", "RegionAgent", "DemoBackend", "HTTPService", "MetricsExport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,11 +1,13 @@
 import Foundation
 import HTTPService
+import MetricsExport
 import NIOConcurrencyHelpers
 
 /// The region agent's admin API: `GET /healthz`, `GET /v1/state` (endpoints, backends, health,
 /// in-flight requests, drains), `POST /v1/drain` and `POST /v1/undrain` with
 /// `{"endpoint": E, "backend": URL}` (one backend: no new requests), `{"endpoint": E}` (the
-/// endpoint is reported down to the DNS tier while it keeps serving) or `{}` (the whole region).
+/// endpoint is reported down to the DNS tier while it keeps serving) or `{}` (the whole region),
+/// and `GET /metrics` (Prometheus) when given an exporter.
 public struct AgentAdminRouter: HTTPRouter {
     public struct Endpoint: Sendable {
         public var name: String
@@ -25,16 +27,21 @@ public struct AgentAdminRouter: HTTPRouter {
 
     let region: String
     let endpoints: [Endpoint]
+    /// Serves `/metrics`, with the selectors' gauges published at each scrape.
+    let metrics: MetricsExporter?
     /// Endpoints drained as a whole; gossip will report them down.
     public let drainedEndpoints = NIOLockedValueBox<Set<String>>([])
 
-    public init(region: String, endpoints: [Endpoint]) {
+    public init(region: String, endpoints: [Endpoint], metrics: MetricsExporter? = nil) {
         self.region = region
         self.endpoints = endpoints
+        self.metrics = metrics
     }
 
     public func handle(method: String, path: String, authorization: String?, body: Data) -> HTTPRouterResponse {
-        switch (method, path.split(separator: "?").first.map(String.init) ?? path) {
+        let path = path.split(separator: "?").first.map(String.init) ?? path
+        if let response = metrics?.route(method: method, path: path, refresh: publishMetrics) { return response }
+        switch (method, path) {
         case ("GET", "/healthz"): return HTTPRouterResponse(status: 200, body: "ok\n", contentType: "text/plain")
         case ("GET", "/v1/state"): return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(state()))
         case ("POST", "/v1/drain"): return drain(body, true)
@@ -67,6 +74,12 @@ public struct AgentAdminRouter: HTTPRouter {
         return HTTPRouterResponse(status: 200, body: HTTPRouterResponse.json(["endpoint": name, "drained": drained]))
     }
 
+    /// The gauges, from each selector's state and the endpoint drains.
+    func publishMetrics() {
+        let drained = drainedEndpoints.withLockedValue { $0 }
+        for endpoint in endpoints { endpoint.selector.publishMetrics(endpointDrained: drained.contains(endpoint.name)) }
+    }
+
     func state() -> [String: Any] {
         let drained = drainedEndpoints.withLockedValue { $0 }
         return [
@@ -83,13 +96,14 @@ public struct AgentAdminRouter: HTTPRouter {
                     }
                     return backend
                 }
-                let healthyWeight = pool.members.filter(\.healthy).reduce(0) { $0 + $1.weight }
-                let totalWeight = pool.members.reduce(0) { $0 + $1.weight }
-                return [
+                let summary = endpoint.selector.summary
+                var state: [String: Any] = [
                     "name": endpoint.name, "address": endpoint.address, "port": endpoint.port, "drained": drained.contains(endpoint.name),
-                    "healthyBackends": pool.members.filter(\.healthy).count, "backends": backends,
-                    "capacity": totalWeight > 0 ? Double(healthyWeight) / Double(totalWeight) : 0,
+                    "healthyBackends": summary.healthyBackends, "totalBackends": summary.totalBackends, "backends": backends,
+                    "capacity": summary.capacity,
                 ]
+                if let ewma = summary.latencyMilliseconds, let p99 = summary.p99Milliseconds { state["latencyMs"] = ["ewma": ewma, "p99": p99] }
+                return state
             },
         ]
     }

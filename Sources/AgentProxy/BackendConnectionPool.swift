@@ -20,7 +20,7 @@ final class BackendConnectionPool {
 
     init(backends: Int, maxIdlePerBackend: Int, idleTimeout: TimeAmount) {
         idle = Array(repeating: [], count: backends)
-        for index in idle.indices { idle[index].reserveCapacity(maxIdlePerBackend) }
+        for index in idle.indices { idle[index].reserveCapacity(min(maxIdlePerBackend, 1024)) }
         self.maxIdlePerBackend = maxIdlePerBackend
         self.idleTimeout = idleTimeout
     }
@@ -39,6 +39,7 @@ final class BackendConnectionPool {
     /// the cap the oldest idle one is closed.
     func checkin(_ backend: Int, channel: any Channel, relay: BackendRelay) {
         relay.owner = nil
+        guard maxIdlePerBackend > 0 else { return channel.close(promise: nil) }
         relay.pool = self
         if idle[backend].count >= maxIdlePerBackend { idle[backend].removeFirst().channel.close(promise: nil) }
         idle[backend].append(Idle(channel: channel, relay: relay, since: .now()))

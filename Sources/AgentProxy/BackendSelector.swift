@@ -17,6 +17,8 @@ public final class BackendSelector: Sendable {
 
     public let targets: [Target]
     private let state: NIOLockedValueBox<State>
+    /// Counted into on the request path, published at scrape time; nil counts nothing.
+    private let metrics: ProxyMetrics?
 
     struct State {
         var pool: BackendPool
@@ -34,8 +36,12 @@ public final class BackendSelector: Sendable {
         }
     }
 
-    public init(targets: [Target], weights: [Int], policy: any BalancingPolicy, rise: Int = 2, fall: Int = 2, errorRun: Int = 5) {
+    /// `metrics`, one entry per target, are counted into (responses, failures, transitions) and
+    /// published by `publishMetrics`.
+    public init(targets: [Target], weights: [Int], policy: any BalancingPolicy, rise: Int = 2, fall: Int = 2, errorRun: Int = 5, metrics: ProxyMetrics? = nil) {
+        precondition(metrics.map { $0.backendCount == targets.count } ?? true, "one set of backend metrics per target")
         self.targets = targets
+        self.metrics = metrics
         let members = targets.indices.map { BackendPool.Member(name: "\(targets[$0].host):\(targets[$0].port)", weight: weights[$0]) }
         state = NIOLockedValueBox(State(
             pool: BackendPool(members: members), policy: policy,
@@ -48,19 +54,29 @@ public final class BackendSelector: Sendable {
     /// An active check finished.
     @discardableResult
     public func checkResult(_ index: Int, success: Bool) -> HealthCheckStateMachine.Transition? {
-        state.withLockedValue { $0.apply($0.health[index].checkResult(success: success), index) }
+        update(index) { $0.checkResult(success: success) }
     }
 
     /// A request could not connect, was reset or timed out: counts at once.
     @discardableResult
     public func passiveFailure(_ index: Int) -> HealthCheckStateMachine.Transition? {
-        state.withLockedValue { $0.apply($0.health[index].passiveFailure(), index) }
+        metrics?.countFailure(index)
+        return update(index) { $0.passiveFailure() }
     }
 
     /// A response status from real traffic (a run of 5xx takes the backend down).
     @discardableResult
     public func passiveResponse(_ index: Int, status: Int) -> HealthCheckStateMachine.Transition? {
-        state.withLockedValue { $0.apply($0.health[index].passiveResponse(status: status), index) }
+        metrics?.countResponse(index, status: status)
+        return update(index) { $0.passiveResponse(status: status) }
+    }
+
+    /// Feeds an event to backend `index`'s health state machine; applies and counts the transition.
+    @inline(__always)
+    private func update(_ index: Int, _ event: (inout HealthCheckStateMachine) -> HealthCheckStateMachine.Transition?) -> HealthCheckStateMachine.Transition? {
+        let transition = state.withLockedValue { $0.apply(event(&$0.health[index]), index) }
+        if let transition { metrics?.countTransition(index, transition) }
+        return transition
     }
 
     /// Drains (or undrains) a backend: no new requests while drained.
@@ -79,12 +95,28 @@ public final class BackendSelector: Sendable {
     }
 
     /// EWMA, p50 and p99 of a backend's response time (milliseconds), nil before any sample.
-    public func latency(_ index: Int) -> (ewma: Double, p50: Double, p99: Double)? {
-        state.withLockedValue { state in
-            let estimator = state.latency[index]
-            guard let ewma = estimator.ewma, let p50 = estimator.percentile(50), let p99 = estimator.percentile(99) else { return nil }
-            return (ewma, p50, p99)
+    public func latency(_ index: Int) -> LatencyEstimator.Summary? {
+        state.withLockedValue { $0.latency[index].summary }
+    }
+
+    /// The endpoint's health, capacity and latency as the DNS tier will see them.
+    public var summary: EndpointSummary {
+        state.withLockedValue { EndpointSummary(pool: $0.pool, latency: $0.latency.map(\.summary)) }
+    }
+
+    /// Sets the metrics' gauges from the current state (at scrape time). `endpointDrained` is
+    /// the admin API's drain of the whole endpoint, which the selector does not track. The
+    /// snapshot is built under the lock and shares no storage with the state, so the request
+    /// path never has to copy on write because of a scrape.
+    public func publishMetrics(endpointDrained: Bool) {
+        guard let metrics else { return }
+        let snapshot = state.withLockedValue { state in
+            ProxyMetrics.Snapshot(
+                up: state.health.map { $0.state == .up }, drained: state.drained.map { $0 }, active: state.pool.members.map(\.active),
+                latency: state.latency.map(\.summary), healthyBackends: state.pool.healthyCount, capacity: state.pool.capacity
+            )
         }
+        metrics.publish(snapshot, endpointDrained: endpointDrained)
     }
 
     /// Picks a backend for a request and counts it in flight; nil when none is healthy.

@@ -2,10 +2,11 @@ import HTTPService
 import Logging
 import NIOCore
 import NIOHTTP1
+import Topology
 
 extension HTTPListener {
     /// A reverse proxy for one endpoint: `host:port` in front of the selector's backends.
-    public static func proxy(host: String, port: Int, name: String, selector: BackendSelector, configuration: ProxyConfiguration = ProxyConfiguration(), logger: Logger) -> HTTPListener {
+    public static func proxy(host: String, port: Int, name: String, selector: BackendSelector, configuration: ProxyLimits = ProxyLimits(), logger: Logger) -> HTTPListener {
         let pools = BackendConnectionPools(
             backends: selector.targets.count, maxIdlePerBackend: configuration.maxIdlePerBackend, idleTimeout: configuration.idleTimeout
         )

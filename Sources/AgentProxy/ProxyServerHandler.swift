@@ -4,6 +4,7 @@ import HTTPService
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Topology
 
 /// One client connection of an endpoint's reverse proxy (HTTP/1.1). For each request: pick a
 /// backend, connect on the same event loop, stream the request to it and the response back,
@@ -27,7 +28,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let selector: BackendSelector
-    private let configuration: ProxyConfiguration
+    private let configuration: ProxyLimits
     private let pools: BackendConnectionPools
     /// This event loop's idle backend connections (set when the handler is added).
     private var pool: BackendConnectionPool?
@@ -77,7 +78,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The backend answered 101: once the response head is out, the connections become a tunnel.
     private var switching = false
 
-    init(selector: BackendSelector, configuration: ProxyConfiguration, pools: BackendConnectionPools) {
+    init(selector: BackendSelector, configuration: ProxyLimits, pools: BackendConnectionPools) {
         self.selector = selector
         self.configuration = configuration
         self.pools = pools

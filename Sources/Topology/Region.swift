@@ -45,11 +45,13 @@ public struct Endpoint: Hashable, Sendable {
     public var balance: BalancePolicy
     public var backends: [Backend]
     public var health: HealthCheckSettings
+    /// The proxy's timeouts and limits (`proxy:`).
+    public var proxy: ProxyLimits
     public var line: Int
 
     public init(
         name: String, region: String, address: NetworkAddress, port: Int, weight: Int, services: [DNSName],
-        balance: BalancePolicy, backends: [Backend], health: HealthCheckSettings, line: Int
+        balance: BalancePolicy, backends: [Backend], health: HealthCheckSettings, proxy: ProxyLimits = ProxyLimits(), line: Int
     ) {
         self.name = name
         self.region = region
@@ -60,6 +62,7 @@ public struct Endpoint: Hashable, Sendable {
         self.balance = balance
         self.backends = backends
         self.health = health
+        self.proxy = proxy
         self.line = line
     }
 }
@@ -82,7 +85,8 @@ public struct Backend: Hashable, Sendable {
     }
 }
 
-/// Active health check of a backend (`health: { path, interval, timeout, rise, fall }`).
+/// Health checks of a backend (`health: { path, interval, timeout, rise, fall, error-run }`):
+/// active checks, and the passive run of 5xx responses that takes a backend down.
 public struct HealthCheckSettings: Hashable, Sendable {
     /// HTTP path to GET; nil means a TCP connect check.
     public var path: String?
@@ -90,12 +94,15 @@ public struct HealthCheckSettings: Hashable, Sendable {
     public var timeoutMilliseconds: Int
     public var rise: Int
     public var fall: Int
+    /// Consecutive 5xx responses from real traffic that take the backend down (0: never).
+    public var errorRun: Int
 
-    public init(path: String? = nil, intervalMilliseconds: Int = 1000, timeoutMilliseconds: Int = 500, rise: Int = 2, fall: Int = 2) {
+    public init(path: String? = nil, intervalMilliseconds: Int = 1000, timeoutMilliseconds: Int = 500, rise: Int = 2, fall: Int = 2, errorRun: Int = 5) {
         self.path = path
         self.intervalMilliseconds = intervalMilliseconds
         self.timeoutMilliseconds = timeoutMilliseconds
         self.rise = rise
         self.fall = fall
+        self.errorRun = errorRun
     }
 }

@@ -5,8 +5,9 @@ import Yams
 /// Reads one `regions/<name>.yaml` file into a `Region`, reporting every problem with its line.
 enum RegionFileLoader {
     static let regionKeys: Set<String> = ["region", "location", "clients", "agent", "endpoints"]
-    static let endpointKeys: Set<String> = ["name", "address", "port", "weight", "services", "balance", "backends", "health"]
-    static let healthKeys: Set<String> = ["path", "interval", "timeout", "rise", "fall", "type"]
+    static let endpointKeys: Set<String> = ["name", "address", "port", "weight", "services", "balance", "backends", "health", "proxy"]
+    static let healthKeys: Set<String> = ["path", "interval", "timeout", "rise", "fall", "type", "error-run"]
+    static let proxyKeys: Set<String> = ["connect-timeout", "response-timeout", "header-timeout", "max-header-bytes", "max-body-bytes", "max-connections", "max-idle-per-backend", "idle-timeout"]
 
     static func load(text: String, file: String) -> Result<Region, TopologyLoadFailure> {
         var reader = YAMLReader(file: file)
@@ -101,16 +102,37 @@ enum RegionFileLoader {
             health.timeoutMilliseconds = reader.milliseconds(h, "timeout", in: "health", default: 500)
             health.rise = reader.int(h, "rise", in: "health", at: node, default: 2, range: 1...100) ?? 2
             health.fall = reader.int(h, "fall", in: "health", at: node, default: 2, range: 1...100) ?? 2
+            health.errorRun = reader.int(h, "error-run", in: "health", at: node, default: 5, range: 0...1000) ?? 5
             if health.intervalMilliseconds < 100 { reader.fail(.badValue, at: node, "\(what): health interval must be at least 100ms") }
             if health.timeoutMilliseconds > health.intervalMilliseconds {
                 reader.fail(.badValue, at: node, "\(what): health timeout must not exceed the interval")
             }
         }
+        let proxy = reader.value(fields, "proxy").map { loadProxyLimits($0, what: what, reader: &reader) } ?? ProxyLimits()
         guard let name, let address, let port, let weight else { return nil }
         return Endpoint(
             name: name, region: region, address: address, port: port, weight: weight, services: services,
-            balance: balance, backends: backends, health: health, line: YAMLReader.line(node)
+            balance: balance, backends: backends, health: health, proxy: proxy, line: YAMLReader.line(node)
         )
+    }
+
+    /// `proxy: { connect-timeout, response-timeout, header-timeout, max-header-bytes, max-body-bytes, max-connections,
+    /// max-idle-per-backend, idle-timeout }`.
+    static func loadProxyLimits(_ node: Node, what: String, reader: inout YAMLReader) -> ProxyLimits {
+        var limits = ProxyLimits()
+        guard let p = reader.mapping(node, "\(what): proxy") else { return limits }
+        let what = "\(what) proxy"
+        reader.checkKeys(p, allowed: proxyKeys, in: what)
+        limits.connectTimeoutMilliseconds = reader.milliseconds(p, "connect-timeout", in: what, default: limits.connectTimeoutMilliseconds, range: 10...60_000)
+        limits.responseTimeoutMilliseconds = reader.milliseconds(p, "response-timeout", in: what, default: limits.responseTimeoutMilliseconds, range: 10...3_600_000)
+        limits.headerTimeoutMilliseconds = reader.milliseconds(p, "header-timeout", in: what, default: limits.headerTimeoutMilliseconds, range: 100...600_000)
+        // NIO's HTTP parser stops at 80 KiB of headers on its own, without a 431.
+        limits.maxHeaderBytes = reader.bytes(p, "max-header-bytes", in: what, default: limits.maxHeaderBytes, range: 1024...65_536)
+        limits.maxBodyBytes = reader.bytes(p, "max-body-bytes", in: what, default: limits.maxBodyBytes, range: 0...(1 << 40))
+        limits.maxConnections = reader.int(p, "max-connections", in: what, at: node, default: limits.maxConnections, range: 1...1_000_000) ?? limits.maxConnections
+        limits.maxIdlePerBackend = reader.int(p, "max-idle-per-backend", in: what, at: node, default: limits.maxIdlePerBackend, range: 0...10_000) ?? limits.maxIdlePerBackend
+        limits.idleTimeoutMilliseconds = reader.milliseconds(p, "idle-timeout", in: what, default: limits.idleTimeoutMilliseconds, range: 100...3_600_000)
+        return limits
     }
 }
 

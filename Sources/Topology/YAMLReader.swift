@@ -131,15 +131,50 @@ struct YAMLReader {
         }
     }
 
-    /// `500ms`, `2s`, `1m`, or a bare number of milliseconds.
-    mutating func milliseconds(_ entries: [(key: String, value: Node)], _ key: String, in what: String, default defaultValue: Int) -> Int {
-        guard let node = value(entries, key), let text = node.string else { return defaultValue }
-        let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let n = Int(text.dropLast(suffix.count)), n > 0 { return n * factor }
-        }
-        if let n = Int(text), n > 0 { return n }
-        fail(.badValue, at: node, "\(what): '\(key)' must be a duration like 500ms, 2s or 1m, not '\(text)'")
+    /// `500ms`, `2s`, `1m`, or a bare number of milliseconds, in `range`.
+    mutating func milliseconds(_ entries: [(key: String, value: Node)], _ key: String, in what: String, default defaultValue: Int, range: ClosedRange<Int> = 1...Int.max) -> Int {
+        quantity(entries, key, in: what, default: defaultValue, range: range, units: .duration)
+    }
+
+    /// A size in bytes: `65536`, or with a binary suffix `64k`, `16m`, `1g` (KiB, MiB, GiB), in `range`.
+    mutating func bytes(_ entries: [(key: String, value: Node)], _ key: String, in what: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
+        quantity(entries, key, in: what, default: defaultValue, range: range, units: .bytes)
+    }
+
+    /// A whole number with an optional unit suffix; a missing key gives `defaultValue`, a bad
+    /// or out-of-range value an error (and `defaultValue`).
+    private mutating func quantity(_ entries: [(key: String, value: Node)], _ key: String, in what: String, default defaultValue: Int, range: ClosedRange<Int>, units: Units) -> Int {
+        guard let node = value(entries, key) else { return defaultValue }
+        if let text = node.string, let number = units.parse(text), range.contains(number) { return number }
+        let bounds = range.upperBound == Int.max ? "" : " from \(units.format(range.lowerBound)) to \(units.format(range.upperBound)),"
+        fail(.badValue, at: node, "\(what): '\(key)' must be \(units.kind)\(bounds) like \(units.examples), not '\(node.string ?? "?")'")
         return defaultValue
+    }
+
+    /// Unit suffixes of a quantity, largest first; a bare number counts in the smallest unit.
+    struct Units {
+        let kind: String
+        let examples: String
+        let suffixes: [(suffix: String, factor: Int)]
+
+        static let duration = Units(kind: "a duration", examples: "500ms, 2s or 1m", suffixes: [("m", 60_000), ("s", 1000), ("ms", 1)])
+        static let bytes = Units(kind: "a size in bytes", examples: "65536, 64k, 16m or 1g", suffixes: [("g", 1 << 30), ("m", 1 << 20), ("k", 1 << 10)])
+
+        func parse(_ text: String) -> Int? {
+            let text = text.lowercased()
+            // `500ms` ends in `s` too, but `500m` is no number: only `ms` reads it.
+            for (suffix, factor) in suffixes where text.hasSuffix(suffix) {
+                guard let number = Int(text.dropLast(suffix.count)) else { continue }
+                let (scaled, overflow) = number.multipliedReportingOverflow(by: factor)
+                return overflow ? nil : scaled
+            }
+            return Int(text)
+        }
+
+        /// `number` in the largest unit that divides it: 60000 → `1m`, 16384 → `16k`.
+        func format(_ number: Int) -> String {
+            for (suffix, factor) in suffixes where number > 0 && number % factor == 0 { return "\(number / factor)\(suffix)" }
+            return "\(number)"
+        }
     }
 }

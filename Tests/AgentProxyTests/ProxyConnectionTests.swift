@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Testing
+import Topology
 @testable import AgentProxy
 import RegionAgent
 
@@ -84,7 +85,7 @@ struct ProxyConnectionTests {
     }
 
     @Test func idlePooledConnectionsAreClosedAfterTheIdleTimeout() async throws {
-        let configuration = ProxyConfiguration(idleTimeout: .milliseconds(200))
+        let configuration = ProxyLimits(idleTimeoutMilliseconds: 200)
         try await ProxyTests.withProxy(backends: ["b0"], configuration: configuration) { port, _, _ in
             #expect(try ProxyTests.get("http://127.0.0.1:\(port)/").headers["x-connection-requests"] == "1")
             try await Task.sleep(for: .milliseconds(600))

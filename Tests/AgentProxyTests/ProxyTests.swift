@@ -1,46 +1,53 @@
 import Foundation
 import HTTPService
 import Logging
+import MetricsExport
 import NIOCore
 import RegionAgent
 import ServiceLifecycle
 import Testing
+import Topology
 @testable import AgentProxy
 @testable import DemoBackend
 
 /// The endpoint proxy in front of real demo backends, driven by curl over loopback.
 @Suite(.serialized)
 struct ProxyTests {
-    /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them.
+    /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them,
+    /// counting into `metrics` (endpoint `test`, backends `http://127.0.0.1:PORT`) when given.
     static func withProxy(
-        backends names: [String?], policy: String = "round-robin", configuration: ProxyConfiguration = ProxyConfiguration(),
+        backends names: [String?], policy: String = "round-robin", configuration: ProxyLimits = ProxyLimits(),
+        metrics: MetricsExporter? = nil,
         _ body: @Sendable (_ proxyPort: Int, _ backendPorts: [Int], _ selector: BackendSelector) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
-        var ports: [Int] = []
         let listeners = names.compactMap { $0 }.map { HTTPListener.demoBackend(host: "127.0.0.1", port: 0, name: $0, logger: logger) }
-        let serviceGroup = ServiceGroup(services: listeners, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        try await serving(listeners) {
+            var ports: [Int] = []
             var live = listeners.makeIterator()
             for name in names {
                 if name != nil { ports.append(await live.next()!.boundAddress()!.port!) } else { ports.append(1) }  // port 1: refused
             }
             let selector = BackendSelector(
                 targets: ports.map { BackendSelector.Target(host: "127.0.0.1", port: $0) }, weights: ports.map { _ in 1 },
-                policy: makeBalancingPolicy(policy)!
+                policy: makeBalancingPolicy(policy)!,
+                metrics: metrics.map { ProxyMetrics(endpoint: "test", backends: ports.map { "http://127.0.0.1:\($0)" }, factory: $0.factory) }
             )
             let proxy = HTTPListener.proxy(host: "127.0.0.1", port: 0, name: "test", selector: selector, configuration: configuration, logger: logger)
-            let proxyGroup = ServiceGroup(services: [proxy], logger: logger)
-            tasks.addTask { try await proxyGroup.run() }
-            let proxyPort = await proxy.boundAddress()!.port!
-            do { try await body(proxyPort, ports, selector) } catch {
-                await proxyGroup.triggerGracefulShutdown()
-                await serviceGroup.triggerGracefulShutdown()
+            try await serving([proxy]) { try await body(await proxy.boundAddress()!.port!, ports, selector) }
+        }
+    }
+
+    /// Runs `listeners` while `body` runs, then shuts them down.
+    static func serving(_ listeners: [HTTPListener], _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: listeners, logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do { try await body() } catch {
+                await group.triggerGracefulShutdown()
                 throw error
             }
-            await proxyGroup.triggerGracefulShutdown()
-            await serviceGroup.triggerGracefulShutdown()
+            await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
     }
@@ -147,7 +154,7 @@ struct ProxyTests {
     }
 
     @Test func hangingBackendIs504() async throws {
-        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(responseTimeout: .milliseconds(300))) { port, backends, _ in
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyLimits(responseTimeoutMilliseconds: 300)) { port, backends, _ in
             _ = try Self.get("http://127.0.0.1:\(backends[0])/admin/hang", ["-X", "POST"])
             let started = Date()
             let r = try Self.get("http://127.0.0.1:\(port)/")
@@ -184,7 +191,7 @@ struct ProxyTests {
     }
 
     @Test func oversizedHeadersGet431() async throws {
-        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxHeaderBytes: 4096)) { port, _, _ in
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyLimits(maxHeaderBytes: 4096)) { port, _, _ in
             let r = try Self.get("http://127.0.0.1:\(port)/", ["-H", "X-Big: \(String(repeating: "a", count: 5000))"])
             #expect(r.status == 431)
             let fine = try Self.get("http://127.0.0.1:\(port)/", ["-H", "X-Small: \(String(repeating: "a", count: 1000))"])
@@ -193,7 +200,7 @@ struct ProxyTests {
     }
 
     @Test func oversizedBodiesGet413() async throws {
-        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxBodyBytes: 10_000)) { port, _, _ in
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyLimits(maxBodyBytes: 10_000)) { port, _, _ in
             let body = String(repeating: "x", count: 20_000)
             let declared = try Self.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", body])
             #expect(declared.status == 413, "declared length")
@@ -205,7 +212,7 @@ struct ProxyTests {
     }
 
     @Test func connectionsBeyondTheCapAreClosed() async throws {
-        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(maxConnections: 1)) { port, _, _ in
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyLimits(maxConnections: 1)) { port, _, _ in
             let first = Self.openConnection(port)
             defer { close(first) }
             // A full exchange on the first connection: it is accepted and counted, and stays open.
@@ -233,7 +240,7 @@ struct ProxyTests {
     }
 
     @Test func slowHeadersAreCutOff() async throws {
-        try await Self.withProxy(backends: ["b0"], configuration: ProxyConfiguration(headerTimeout: .milliseconds(300))) { port, _, _ in
+        try await Self.withProxy(backends: ["b0"], configuration: ProxyLimits(headerTimeoutMilliseconds: 300)) { port, _, _ in
             // Open a connection, send half a request line, then nothing (slowloris).
             let fd = Self.openConnection(port)
             defer { close(fd) }

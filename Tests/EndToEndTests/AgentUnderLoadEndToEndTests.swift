@@ -6,25 +6,9 @@ import Testing
 /// restarted backend comes back after `rise` checks.
 @Suite(.serialized)
 struct AgentUnderLoadEndToEndTests {
-    /// Starts `meridian agent --admin 127.0.0.1:0` and returns it with its admin port.
-    static func startAgent(region: URL) throws -> (Process, Int) {
-        let agent = Process()
-        agent.executableURL = Repo.binary
-        agent.arguments = ["agent", "--region", region.path, "--admin", "127.0.0.1:0"]
-        let out = Pipe()
-        agent.standardOutput = out
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        while let line = try MeridianProcess.readLine(out.fileHandleForReading, timeout: 30) {
-            if line.hasPrefix("admin "), let port = Int(line.split(separator: ":").last ?? "") { return (agent, port) }
-        }
-        agent.terminate()
-        throw ProcessError("the agent did not print its admin address")
-    }
-
     /// Whether the agent's /v1/state shows the backend on `port` healthy.
-    static func healthy(admin: Int, backendPort: Int) throws -> Bool? {
-        let text = try run("curl", ["-sS", "-m", "2", "http://127.0.0.1:\(admin)/v1/state"]).output
+    static func healthy(admin: String, backendPort: Int) throws -> Bool? {
+        let text = try run("curl", ["-sS", "-m", "2", admin + "/v1/state"]).output
         let state = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let backends = ((state?["endpoints"] as? [[String: Any]])?.first?["backends"] as? [[String: Any]]) ?? []
         return backends.first { ($0["url"] as? String)?.hasSuffix(":\(backendPort)") == true }?["healthy"] as? Bool
@@ -37,7 +21,7 @@ struct AgentUnderLoadEndToEndTests {
         let endpointPort = try freePort()
         // Checks every 100 ms, timeout 100 ms, rise 2, fall 2: out within 300 ms of the kill.
         let regionFile = try AgentEndToEndTests.regionFile(endpointPort: endpointPort, backendPorts: [port1, port2])
-        let (agent, admin) = try Self.startAgent(region: regionFile)
+        let (agent, admin) = try AgentEndToEndTests.startAgentWithAdmin(regionFile)
         defer { agent.terminate(); agent.waitUntilExit() }
         let url = "http://127.0.0.1:\(endpointPort)/"
         #expect(Set(try (0..<4).map { _ in try AgentEndToEndTests.backendOf(url) }) == ["b1", "b2"])

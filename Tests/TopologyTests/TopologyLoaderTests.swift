@@ -43,6 +43,9 @@ struct TopologyLoaderTests {
       failover: [ us-east, eu-west ]
     """
 
+    /// A service that names no region, for region files tested on their own.
+    static let nearest = ["example.com.services.yaml": "www.example.com:\n  policy: nearest\n"]
+
     static let zones = ZoneFacts(origins: [try! DNSName("example.com.")], addressOwners: [try! DNSName("mail.example.com.")])
 
     /// Writes `regions` and `zones` folders and loads them.
@@ -108,6 +111,76 @@ struct TopologyLoaderTests {
         #expect(errors.contains { $0.hasPrefix("us-east.yaml:8: endpoint e1: 'weight' must be a whole number in 1...") }, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("us-east.yaml:10: endpoint e1: balance 'fastest' is not one of") }, "\(errors)")
         #expect(errors.contains { $0.hasPrefix("us-east.yaml:11: endpoint: unknown key 'colour'") }, "\(errors)")
+    }
+
+    /// `usEast` with `lines` added to its last endpoint, use-www-b: they start on line 19.
+    static func usEast(adding lines: String) -> [String: String] { ["us-east.yaml": usEast + "\n" + lines] }
+
+    @Test func proxyLimitsAndErrorRunFromTheRegionFile() throws {
+        func endpoints(_ lines: String) throws -> [Endpoint] {
+            try #require(try Self.load(regions: Self.usEast(adding: lines), services: Self.nearest).get().region(named: "us-east")).endpoints
+        }
+        let tuned = try endpoints("""
+            health: { path: /healthz, error-run: 0 }
+            proxy:
+              connect-timeout: 500ms
+              response-timeout: 1m
+              header-timeout: 3s
+              max-header-bytes: 32k
+              max-body-bytes: 10M
+              max-connections: 250
+              max-idle-per-backend: 8
+              idle-timeout: 5s
+        """)
+        #expect(tuned[1].proxy == ProxyLimits(
+            connectTimeoutMilliseconds: 500, responseTimeoutMilliseconds: 60_000, headerTimeoutMilliseconds: 3_000,
+            maxHeaderBytes: 32 * 1024, maxBodyBytes: 10 * 1024 * 1024, maxConnections: 250, maxIdlePerBackend: 8, idleTimeoutMilliseconds: 5_000
+        ))
+        #expect(tuned[1].health.errorRun == 0, "0 turns the 5xx run off")
+        let plain = try endpoints("""
+            health: { error-run: 3 }
+            proxy: { connect-timeout: 750, max-header-bytes: 8192, max-body-bytes: 2g }
+        """)
+        #expect(plain[1].proxy == ProxyLimits(connectTimeoutMilliseconds: 750, maxHeaderBytes: 8192, maxBodyBytes: 2 << 30), "bare numbers are milliseconds and bytes; the rest default")
+        #expect(plain[1].health.errorRun == 3)
+    }
+
+    @Test func proxyLimitsAndErrorRunDefaultToTheProxysOwn() throws {
+        let topology = try Self.load(regions: ["us-east.yaml": Self.usEast], services: Self.nearest).get()
+        for endpoint in try #require(topology.region(named: "us-east")).endpoints {
+            #expect(endpoint.proxy == ProxyLimits())
+            #expect(endpoint.health.errorRun == 5)
+        }
+        // The numbers the README gives.
+        let defaults = ProxyLimits()
+        #expect(defaults.connectTimeoutMilliseconds == 2_000 && defaults.responseTimeoutMilliseconds == 30_000 && defaults.headerTimeoutMilliseconds == 10_000)
+        #expect(defaults.maxHeaderBytes == 16_384 && defaults.maxBodyBytes == 1_073_741_824 && defaults.maxConnections == 10_000)
+        #expect(defaults.maxIdlePerBackend == 64 && defaults.idleTimeoutMilliseconds == 30_000)
+    }
+
+    @Test func reportsBadProxyLimitsWithLines() throws {
+        let errors = try Self.errors(regions: Self.usEast(adding: """
+            health: { error-run: -1 }
+            proxy:
+              connect-timeout: 2h
+              response-timeout: soon
+              header-timeout: 0s
+              max-header-bytes: 1m
+              max-body-bytes: 12x
+              max-connections: 0
+              keep-alive: 5s
+        """), services: Self.nearest)
+        #expect(errors.contains("us-east.yaml:19: health: 'error-run' must be a whole number in 0...1000, not '-1'"), "\(errors)")
+        #expect(errors.contains("us-east.yaml:21: endpoint use-www-b proxy: 'connect-timeout' must be a duration from 10ms to 1m, like 500ms, 2s or 1m, not '2h'"), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("us-east.yaml:22: endpoint use-www-b proxy: 'response-timeout' must be a duration from 10ms to 60m,") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("us-east.yaml:23: endpoint use-www-b proxy: 'header-timeout' must be a duration from 100ms to 10m,") }, "\(errors)")
+        #expect(errors.contains("us-east.yaml:24: endpoint use-www-b proxy: 'max-header-bytes' must be a size in bytes from 1k to 64k, like 65536, 64k, 16m or 1g, not '1m'"), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("us-east.yaml:25: endpoint use-www-b proxy: 'max-body-bytes' must be a size in bytes from 0 to 1024g,") }, "\(errors)")
+        #expect(errors.contains("us-east.yaml:26: endpoint use-www-b proxy: 'max-connections' must be a whole number in 1...1000000, not '0'"), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("us-east.yaml:27: endpoint use-www-b proxy: unknown key 'keep-alive'") }, "\(errors)")
+        #expect(errors.count == 8, "\(errors)")
+        let notAMapping = try Self.errors(regions: Self.usEast(adding: "    proxy: [ 1s ]"), services: Self.nearest)
+        #expect(notAMapping == ["us-east.yaml:19: endpoint use-www-b: proxy must be a mapping"])
     }
 
     @Test func reportsYAMLSyntaxErrorsWithLines() throws {

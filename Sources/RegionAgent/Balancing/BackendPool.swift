@@ -31,4 +31,14 @@ public struct BackendPool: Sendable {
     public func isCandidate(_ index: Int, excluding: Int?) -> Bool {
         index != excluding && members[index].healthy && members[index].weight > 0
     }
+
+    /// Members taking requests.
+    public var healthyCount: Int { members.reduce(0) { $0 + ($1.healthy ? 1 : 0) } }
+
+    /// Healthy weight over total weight (0 without weight): the share of the endpoint that serves.
+    public var capacity: Double {
+        let total = members.reduce(0) { $0 + $1.weight }
+        let healthy = members.reduce(0) { $0 + ($1.healthy ? $1.weight : 0) }
+        return total > 0 ? Double(healthy) / Double(total) : 0
+    }
 }

@@ -21,6 +21,15 @@ public struct LatencyEstimator: Sendable {
 
     public var sampleCount: Int { filled }
 
+    /// EWMA, p50 and p99 in milliseconds.
+    public typealias Summary = (ewma: Double, p50: Double, p99: Double)
+
+    /// nil before any sample.
+    public var summary: Summary? {
+        guard let ewma, let p50 = percentile(50), let p99 = percentile(99) else { return nil }
+        return (ewma, p50, p99)
+    }
+
     /// Nearest-rank percentile over the window (`p` in 0...100); nil before any sample.
     public func percentile(_ p: Double) -> Double? {
         guard filled > 0 else { return nil }

@@ -4,13 +4,15 @@ import DNSServer
 import Foundation
 import HTTPService
 import Logging
+import MetricsExport
 import NIOPosix
 import RegionAgent
 import ServiceLifecycle
 import Topology
 
 /// `meridian agent --region FILE`: runs the region's endpoint proxies over their backends, with
-/// active health checks. (Gossip to the DNS tier, drain and the agent admin API come next.)
+/// active health checks, and the agent admin API (state, drains, Prometheus `/metrics`).
+/// (Gossip to the DNS tier comes next.)
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agent", abstract: "Run a region's endpoint proxies with health checks.")
 
@@ -32,6 +34,8 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "meridian-agent")
         let config = try TopologyLoader.loadRegion(path: region).mapError { ValidationError($0.description) }.get()
+        let metrics = MetricsExporter()
+        metrics.bootstrapMetricsSystem()
         let checkLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
         var proxies: [HTTPListener] = []
         var checkers: [ActiveHealthChecker] = []
@@ -46,9 +50,13 @@ struct AgentCommand: AsyncParsableCommand {
             guard !targets.isEmpty else { throw ValidationError("\(region): endpoint \(endpoint.name) has no backends") }
             let selector = BackendSelector(
                 targets: targets, weights: endpoint.backends.map(\.weight), policy: makeBalancingPolicy(endpoint.balance.rawValue)!,
-                rise: endpoint.health.rise, fall: endpoint.health.fall
+                rise: endpoint.health.rise, fall: endpoint.health.fall, errorRun: endpoint.health.errorRun,
+                metrics: ProxyMetrics(endpoint: endpoint.name, backends: endpoint.backends.map(\.url), factory: metrics.factory)
             )
-            proxies.append(.proxy(host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector, logger: logger))
+            proxies.append(.proxy(
+                host: endpoint.address.description, port: endpoint.port, name: endpoint.name, selector: selector,
+                configuration: endpoint.proxy, logger: logger
+            ))
             adminEndpoints.append(.init(name: endpoint.name, address: endpoint.address.description, port: endpoint.port, backendURLs: endpoint.backends.map(\.url), selector: selector))
             for index in targets.indices {
                 let health = endpoint.health
@@ -66,7 +74,7 @@ struct AgentCommand: AsyncParsableCommand {
             guard let address = DNSServerConfiguration.ListenAddress(text) else { throw ValidationError("admin address \(text): expected host:port") }
             let listener = HTTPListener.router(
                 host: address.host, port: address.port, label: "agent admin API",
-                router: AgentAdminRouter(region: config.name, endpoints: adminEndpoints), logger: logger
+                router: AgentAdminRouter(region: config.name, endpoints: adminEndpoints, metrics: metrics), logger: logger
             )
             services.append(.init(service: listener))
             adminListener = listener
