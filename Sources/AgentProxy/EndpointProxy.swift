@@ -10,6 +10,7 @@ extension HTTPListener {
         let pools = BackendConnectionPools(
             backends: selector.targets.count, maxIdlePerBackend: configuration.maxIdlePerBackend, idleTimeout: configuration.idleTimeout
         )
+        let endpointLogger = { var logger = logger; logger[metadataKey: "endpoint"] = "\(name)"; return logger }()
         return HTTPListener(host: host, port: port, label: "proxy \(name)", logger: logger, maxConnections: configuration.maxConnections) { channel in
             // An upgrade configuration with no upgraders of its own: NIO then keeps the bytes
             // that follow an `Upgrade` request (forwarding them when its decoder is removed)
@@ -19,7 +20,7 @@ extension HTTPListener {
             // Headers were validated by NIO's parser on their way in; checking them again on the
             // way out (NIO's outbound validators) would only cost time per request.
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade, withOutboundHeaderValidation: false)
-            try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(selector: selector, configuration: configuration, pools: pools))
+            try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(selector: selector, configuration: configuration, pools: pools, logger: endpointLogger))
         }
     }
 }

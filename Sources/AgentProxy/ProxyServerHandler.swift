@@ -1,6 +1,7 @@
 import DNSWire
 import Foundation
 import HTTPService
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -30,6 +31,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let selector: BackendSelector
     private let configuration: ProxyLimits
     private let pools: BackendConnectionPools
+    private let logger: Logger
     /// This event loop's idle backend connections (set when the handler is added).
     private var pool: BackendConnectionPool?
     private var clientAddress: NetworkAddress?
@@ -78,7 +80,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The backend answered 101: once the response head is out, the connections become a tunnel.
     private var switching = false
 
-    init(selector: BackendSelector, configuration: ProxyLimits, pools: BackendConnectionPools) {
+    init(selector: BackendSelector, configuration: ProxyLimits, pools: BackendConnectionPools, logger: Logger) {
+        self.logger = logger
         self.selector = selector
         self.configuration = configuration
         self.pools = pools
@@ -460,6 +463,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A short error response with a log-friendly body; `close` for requests that cannot be
     /// framed safely.
     private func fail(_ status: Int, _ reason: String, close: Bool = false) {
+        // One log line per error response: 5xx are the backends' trouble, 4xx the client's.
+        var metadata: Logger.Metadata = ["status": "\(status)", "client": "\(clientText)"]
+        if let head { metadata["request"] = "\(head.method) \(head.uri)" }
+        if let index = backendIndex ?? failedIndex { metadata["backend"] = "\(selector.targets[index].host):\(selector.targets[index].port)" }
+        logger.log(level: status >= 500 ? .warning : .notice, "\(reason)", metadata: metadata)
         let version = head?.version ?? .http1_1
         let keepAlive = !close && clientKeepAlive
         finish()

@@ -181,6 +181,40 @@ struct ProxyConnectionTests {
         }
     }
 
+    // MARK: - Weights and client affinity
+
+    @Test(arguments: ["weighted", "round-robin"])
+    func weightsSetTheShares(_ policy: String) async throws {
+        try await ProxyTests.withProxy(backends: ["heavy", "light"], weights: [3, 1], policy: policy) { port, _, _ in
+            var seen: [String] = []
+            for _ in 0..<40 { seen.append(try ProxyTests.get("http://127.0.0.1:\(port)/").headers["x-backend"] ?? "?") }
+            #expect(seen.filter { $0 == "heavy" }.count == 30 && seen.filter { $0 == "light" }.count == 10, "\(policy): 3:1 exactly")
+            if policy == "weighted" {
+                // nginx's smooth order spreads the light backend out: never twice in a row.
+                #expect(!zip(seen, seen.dropFirst()).contains { $0 == "light" && $1 == "light" })
+            }
+        }
+    }
+
+    @Test func ipHashKeepsClientsAndRemapsOnlyTheRemovedBackendsShare() async throws {
+        try await ProxyTests.withProxy(backends: ["b0", "b1", "b2", "b3"], policy: "ip-hash") { port, _, selector in
+            // Twenty clients, each its own loopback source address.
+            let clients = (40..<60).map { "127.0.0.\($0)" }
+            func backends() throws -> [String] {
+                try clients.map { try ProxyTests.get("http://127.0.0.1:\(port)/", ["--interface", $0]).headers["x-backend"] ?? "?" }
+            }
+            let before = try backends()
+            #expect(try backends() == before, "the same client always reaches the same backend")
+            #expect(Set(before).count >= 3, "clients spread over the backends: \(before)")
+            let removed = before[0]
+            selector.setDrained(Int(removed.dropFirst())!, true)
+            let after = try backends()
+            for (old, new) in zip(before, after) {
+                if old == removed { #expect(new != removed, "a client of the removed backend moves") } else { #expect(new == old, "other clients stay") }
+            }
+        }
+    }
+
     // MARK: - Request smuggling (RFC 9112 §6.3, §7.1): 400 and the connection closed
 
     @Test(arguments: [

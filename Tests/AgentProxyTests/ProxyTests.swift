@@ -16,7 +16,7 @@ struct ProxyTests {
     /// Starts `backends` demo backends (nil = a port nobody listens on) and a proxy over them,
     /// counting into `metrics` (endpoint `test`, backends `http://127.0.0.1:PORT`) when given.
     static func withProxy(
-        backends names: [String?], policy: String = "round-robin", configuration: ProxyLimits = ProxyLimits(),
+        backends names: [String?], weights: [Int]? = nil, policy: String = "round-robin", configuration: ProxyLimits = ProxyLimits(),
         metrics: MetricsExporter? = nil,
         _ body: @Sendable (_ proxyPort: Int, _ backendPorts: [Int], _ selector: BackendSelector) async throws -> Void
     ) async throws {
@@ -29,7 +29,7 @@ struct ProxyTests {
                 if name != nil { ports.append(await live.next()!.boundAddress()!.port!) } else { ports.append(1) }  // port 1: refused
             }
             let selector = BackendSelector(
-                targets: ports.map { BackendSelector.Target(host: "127.0.0.1", port: $0) }, weights: ports.map { _ in 1 },
+                targets: ports.map { BackendSelector.Target(host: "127.0.0.1", port: $0) }, weights: weights ?? ports.map { _ in 1 },
                 policy: makeBalancingPolicy(policy)!,
                 metrics: metrics.map { ProxyMetrics(endpoint: "test", backends: ports.map { "http://127.0.0.1:\($0)" }, factory: $0.factory) }
             )
