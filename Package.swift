@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // ldns, Debian's libldns-dev (pkg-config name `ldns`). Only ZoneStore's loader imports it.
@@ -81,6 +82,14 @@ let package = Package(
         // Region agent: balancing policies, health-check state machines, latency estimators
         // (pure); the HTTP proxy shell comes next.
         .target(name: "RegionAgent", dependencies: ["DNSWire"], swiftSettings: strict),
+
+        // Gossip between agents and DNS nodes, the pure part: membership (SWIM), region health
+        // reports, the message codec and HMAC-authenticated frames (swift-crypto).
+        .target(
+            name: "HealthGossip",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
 
         // A small HTTP/1.1 listener Service (NIOHTTP1), shared by the admin API and the demo backend.
         .target(
@@ -142,6 +151,7 @@ let package = Package(
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
+        .testTarget(name: "HealthGossipTests", dependencies: ["HealthGossip"]),
         .testTarget(
             name: "AgentProxyTests",
             dependencies: [
