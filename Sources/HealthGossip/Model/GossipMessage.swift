@@ -16,6 +16,8 @@ public struct GossipMessage: Hashable, Sendable {
         case ack(sequence: UInt32)
         /// Leaving the cluster on purpose.
         case leave
+        /// Updates pushed without a probe (no answer expected).
+        case gossip
     }
 
     public var kind: Kind
