@@ -87,7 +87,7 @@ let package = Package(
         // reports, the message codec and HMAC-authenticated frames (swift-crypto).
         .target(
             name: "HealthGossip",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["DNSWire", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
-        .testTarget(name: "HealthGossipTests", dependencies: ["HealthGossip"]),
+        .testTarget(name: "HealthGossipTests", dependencies: ["HealthGossip", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "AgentProxyTests",
             dependencies: [
