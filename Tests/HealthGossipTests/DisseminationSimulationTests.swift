@@ -63,4 +63,23 @@ extension DisseminationSimulationTests {
         // (4 × log10(128) × 200 ms ≈ 1.7 s), then spread.
         #expect(elapsed < 4_000)
     }
+
+    @Test func bytesPerMemberPerPeriodAreBounded() {
+        var cluster = SimulatedCluster(size: 256, loss: 0.1, seed: 9)
+        cluster.converge()
+        cluster.measureBytes = true
+        // Every agent-like member publishes a report once a second, as agents do on changes.
+        for second in 0..<5 {
+            for index in stride(from: 1, to: 256, by: 2) {
+                let endpoints = (0..<3).map { EndpointReport(name: "ep\($0)", up: ($0 + second) % 3 != 0, drained: false, capacityPermille: 500, latencyMicroseconds: 1200) }
+                cluster.handle(cluster.members[index].publish(region: "r\(index)", endpoints: endpoints, now: cluster.now), from: index)
+            }
+            cluster.advance(by: 1_000)
+        }
+        let perMemberPerPeriod = Double(cluster.bytesSent) / 256 / (5_000.0 / 200)
+        print("N=256, 10% loss, 128 reports a second: \(Int(perMemberPerPeriod)) bytes per member per period, largest datagram \(cluster.largestDatagram) bytes")
+        #expect(cluster.largestDatagram <= 1400)
+        #expect(perMemberPerPeriod < 20 * 1400, "bounded: at most ~20 datagrams per member per period")
+        #expect(cluster.members.allSatisfy { $0.reports.count == 128 }, "every report everywhere")
+    }
 }

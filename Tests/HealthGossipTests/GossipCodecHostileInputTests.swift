@@ -102,7 +102,7 @@ struct GossipCodecHostileInputTests {
     }
 
     @Test func unknownTagsAndEnumValuesAreErrors() {
-        for kind: UInt8 in [0, 5, 255] { #expect(reason(replacing(Self.member, at: 0, with: [kind])) == .unknownTag) }
+        for kind: UInt8 in [0, 6, 255] { #expect(reason(replacing(Self.member, at: 0, with: [kind])) == .unknownTag) }
         for tag: UInt8 in [0, 3, 255] { #expect(reason(replacing(Self.member, at: 6, with: [tag])) == .unknownTag) }
         for role: UInt8 in [0, 3, 255] { #expect(reason(replacing(Self.member, at: 13, with: [role])) == .badValue) }
         for status: UInt8 in [4, 255] { #expect(reason(replacing(Self.member, at: 17, with: [status])) == .badValue) }

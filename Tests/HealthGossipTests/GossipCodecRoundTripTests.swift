@@ -26,7 +26,7 @@ struct GossipCodecRoundTripTests {
     }
 
     @Test(arguments: [
-        GossipMessage.Kind.ping(sequence: 0), .ping(sequence: .max), .ack(sequence: 77), .leave,
+        GossipMessage.Kind.ping(sequence: 0), .ping(sequence: .max), .ack(sequence: 77), .leave, .gossip,
         .pingRequest(sequence: 1, target: "dns-1", address: GossipAddress(host: "10.0.0.1", port: 7101)),
     ])
     func everyKindRoundTrips(kind: GossipMessage.Kind) throws {

@@ -21,6 +21,11 @@ struct SimulatedCluster {
     /// Sends and updates carried, per member, since the last `resetCounters`.
     var messagesSent = 0
     var updatesSent = 0
+    /// With `measureBytes`, each message is encoded as the shell would send it: the updates
+    /// that fit one datagram's budget, sealed in a frame.
+    var measureBytes = false
+    var bytesSent = 0
+    var largestDatagram = 0
     var changes: [(at: UInt64, observer: Int, change: MembershipDirective)] = []
 
     static func address(_ index: Int) -> GossipAddress { GossipAddress(host: "10.0.\(index / 250).\(index % 250 + 1)", port: 7946) }
@@ -62,6 +67,13 @@ struct SimulatedCluster {
             case .send(let message, let address):
                 messagesSent += 1
                 updatesSent += message.updates.count
+                if measureBytes {
+                    let sender = Self.name(sender)
+                    let encoded = try! GossipCodec.encode(message.kind, updates: message.updates, budget: GossipFrame.datagramBudget(senderName: sender))
+                    let size = encoded.payload.count + GossipFrame.overhead(senderName: sender)
+                    bytesSent += size
+                    largestDatagram = max(largestDatagram, size)
+                }
                 guard let to = index(of: address), Double.random(in: 0..<1, using: &random) >= loss else { continue }
                 inFlight.append(InFlight(deliverAt: now + UInt64.random(in: 1...maxDelay, using: &random), from: sender, to: to, message: message))
             default:

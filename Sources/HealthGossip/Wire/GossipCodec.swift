@@ -15,7 +15,7 @@
 /// `DecodeError`, never a trap, since a peer with the key may still be buggy or out of date.
 public enum GossipCodec {
     enum KindTag: UInt8 {
-        case ping = 1, pingRequest = 2, ack = 3, leave = 4
+        case ping = 1, pingRequest = 2, ack = 3, leave = 4, gossip = 5
     }
 
     enum UpdateTag: UInt8 {
@@ -104,6 +104,8 @@ public enum GossipCodec {
             writer.integer(sequence)
         case .leave:
             writer.integer(KindTag.leave.rawValue)
+        case .gossip:
+            writer.integer(KindTag.gossip.rawValue)
         }
     }
 
@@ -153,6 +155,7 @@ public enum GossipCodec {
             return .pingRequest(sequence: sequence, target: target, address: try readAddress(&reader))
         case .ack: return .ack(sequence: try reader.u32("ack sequence"))
         case .leave: return .leave
+        case .gossip: return .gossip
         case nil: throw reader.error(.unknownTag, "message kind", at: start)
         }
     }

@@ -29,10 +29,11 @@ struct RandomGossip {
     }
 
     mutating func kind() -> GossipMessage.Kind {
-        switch Int.random(in: 0..<4, using: &rng) {
+        switch Int.random(in: 0..<5, using: &rng) {
         case 0: .ping(sequence: rng.edgy(0...UInt32.max))
         case 1: .pingRequest(sequence: rng.edgy(0...UInt32.max), target: name(), address: address())
         case 2: .ack(sequence: rng.edgy(0...UInt32.max))
+        case 3: .gossip
         default: .leave
         }
     }

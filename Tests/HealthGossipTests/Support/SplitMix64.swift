@@ -1,20 +1,10 @@
-/// A deterministic generator (Steele, Lea and Flood's SplitMix64), so that a property test that
-/// fails fails again with the same seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
+@testable import HealthGossip
 
-    init(seed: UInt64) {
-        state = seed
-    }
+/// Test helpers over the module's seeded generator, so that a property test that fails fails
+/// again with the same seed.
+typealias SplitMix64 = GossipRandom
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension GossipRandom {
     mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }
