@@ -91,6 +91,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The gossip member as a Service: UDP datagrams and TCP full-state sync over SwiftNIO.
+        .target(
+            name: "GossipService",
+            dependencies: [
+                "HealthGossip", "ServiceSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // A small HTTP/1.1 listener Service (NIOHTTP1), shared by the admin API and the demo backend.
         .target(
             name: "HTTPService",
@@ -152,6 +167,15 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
         .testTarget(name: "HealthGossipTests", dependencies: ["HealthGossip", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "GossipServiceTests",
+            dependencies: [
+                "GossipService", "HealthGossip",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "AgentProxyTests",
             dependencies: [

@@ -48,6 +48,8 @@ public struct Membership: Sendable {
     }
 
     private var known: [String: Known] = [:]
+    /// Round-trip time of the last direct probe of each member, in milliseconds.
+    public private(set) var roundTrips: [String: UInt64] = [:]
     /// Names of the alive and suspect members, kept up to date on every change (sampling reads
     /// it every period), in an order that depends only on the sequence of events.
     private var reachableNames: [String] = []
@@ -121,6 +123,12 @@ public struct Membership: Sendable {
 
     // MARK: - Events
 
+    /// The address others reach this member at, once known (a listener on port 0).
+    public mutating func advertise(_ address: GossipAddress) {
+        me.address = address
+        queue.enqueue(.member(me))
+    }
+
     /// Contacts seed addresses (names unknown yet): each gets a ping carrying this member.
     public mutating func join(seeds: [GossipAddress], now: UInt64) -> [MembershipDirective] {
         seeds.filter { $0 != me.address }.map { address in
@@ -182,6 +190,7 @@ public struct Membership: Sendable {
             nextSweepAt = now + configuration.protocolPeriod
             for name in departed where now >= (known[name]?.since ?? 0) + configuration.deadRetention {
                 known[name] = nil
+                roundTrips[name] = nil
                 departed.remove(name)
                 setReachable(name, false)
             }
@@ -221,8 +230,9 @@ public struct Membership: Sendable {
             _ = target
             out.append(.send(message(.ping(sequence: relayed)), to: targetAddress))
         case .ack(let sequence):
-            if probe?.sequence == sequence {
+            if let current = probe, current.sequence == sequence {
                 probe?.acked = true
+                if !current.askedOthers { roundTrips[current.target] = now - current.sentAt }
             } else if let relay = relays.removeValue(forKey: sequence) {
                 out.append(.send(message(.ack(sequence: relay.sequence)), to: relay.requester))
             }
