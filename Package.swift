@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "GossipService",
             dependencies: [
-                "HealthGossip", "ServiceSupport",
+                "HealthGossip", "ServiceSupport", "Steering",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -139,14 +139,14 @@ let package = Package(
         // The region agent's reverse proxy (NIOHTTP1 shell over RegionAgent's policies).
         .target(
             name: "AgentProxy",
-            dependencies: ["RegionAgent", "Topology", "DNSWire", "HTTPService", "MetricsExport", .product(name: "CoreMetrics", package: "swift-metrics")] + nioHTTP,
+            dependencies: ["RegionAgent", "Topology", "DNSWire", "HTTPService", "MetricsExport", "HealthGossip", .product(name: "CoreMetrics", package: "swift-metrics")] + nioHTTP,
             swiftSettings: strict
         ),
 
         // Admin HTTP API of a DNS node: health reports in, state out.
         .target(
             name: "Admin",
-            dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService"] + nioHTTP,
+            dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService", "GossipService", "HealthGossip"] + nioHTTP,
             swiftSettings: strict
         ),
 
@@ -154,6 +154,7 @@ let package = Package(
             name: "meridian",
             dependencies: [
                 "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent", "MetricsExport",
+                "GossipService", "HealthGossip", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,21 +1,25 @@
 import DNSServer
+import GossipService
 import Foundation
 import HTTPService
 import QueryEngine
 import Steering
 
 /// The DNS node's admin API as a pure function of request → response over the snapshot store:
-/// `GET /healthz`, `GET /v1/state`, `PUT /v1/endpoints/{name}/health`.
+/// `GET /healthz`, `GET /v1/state`, `PUT /v1/endpoints/{name}/health`, and with gossip
+/// `DELETE /v1/endpoints/{name}/health` (drop an override) and `GET /v1/members`.
 public struct AdminRouter: HTTPRouter {
     public typealias Response = HTTPRouterResponse
 
     let store: SnapshotStore
     /// When set, writes need `Authorization: Bearer <token>`.
     let token: String?
+    let gossip: GossipHooks?
 
-    public init(store: SnapshotStore, token: String?) {
+    public init(store: SnapshotStore, token: String?, gossip: GossipHooks? = nil) {
         self.store = store
         self.token = token
+        self.gossip = gossip
     }
 
     public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
@@ -31,10 +35,13 @@ public struct AdminRouter: HTTPRouter {
             if let token, authorization != "Bearer \(token)" { return error(401, "missing or wrong bearer token") }
             return setLatency(body: body)
         }
+        if parts == ["v1", "members"], let gossip {
+            return method == "GET" ? Response(status: 200, body: json(gossip.membersJSON())) : error(405, "method \(method) not allowed here")
+        }
         if parts.count == 4, parts[0] == "v1", parts[1] == "endpoints", parts[3] == "health" {
-            guard method == "PUT" else { return error(405, "method \(method) not allowed here") }
+            guard method == "PUT" || (method == "DELETE" && gossip != nil) else { return error(405, "method \(method) not allowed here") }
             if let token, authorization != "Bearer \(token)" { return error(401, "missing or wrong bearer token") }
-            return setHealth(endpoint: parts[2], body: body)
+            return method == "PUT" ? setHealth(endpoint: parts[2], body: body) : clearOverride(endpoint: parts[2])
         }
         return error(404, "no such resource: \(path)")
     }
@@ -66,7 +73,18 @@ public struct AdminRouter: HTTPRouter {
             return (snapshot.with(health: health), true)
         }
         guard found else { return error(404, "no endpoint named '\(name)'") }
-        return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity]))
+        // With gossip, the operator's word stays until DELETE, whatever agents report.
+        gossip?.overrides.withLockedValue { $0[name] = GossipHealth.Override(up: up, capacity: capacity) }
+        return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity, "override": gossip != nil]))
+    }
+
+    /// Drops an operator override: the endpoint follows gossip again.
+    func clearOverride(endpoint name: String) -> Response {
+        guard let gossip else { return error(405, "no gossip: nothing to fall back to") }
+        guard store.snapshot.steering?.endpoints.contains(where: { $0.name == name }) == true else { return error(404, "no endpoint named '\(name)'") }
+        gossip.overrides.withLockedValue { $0[name] = nil }
+        gossip.reapply()
+        return Response(status: 200, body: json(["endpoint": name, "override": false]))
     }
 
     /// Body `{"from": "us-east", "to": "eu-west", "ms": 80}`: a measured round-trip time.

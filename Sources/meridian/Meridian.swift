@@ -6,6 +6,6 @@ struct Meridian: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meridian",
         abstract: "Meridian: an authoritative DNS server and global load balancer.",
-        subcommands: [ServeCommand.self, CheckCommand.self, ExplainCommand.self, BackendCommand.self, AgentCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ExplainCommand.self, BackendCommand.self, AgentCommand.self, KeygenCommand.self, MembersCommand.self]
     )
 }

@@ -1,4 +1,8 @@
 import AgentProxy
+import GossipService
+import HealthGossip
+import NIOConcurrencyHelpers
+import NIOCore
 import ArgumentParser
 import DNSServer
 import Foundation
@@ -21,6 +25,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Admin API address, instead of the region file's agent.admin (port 0 picks one).", valueName: "host:port"))
     var admin: String?
+
+    @OptionGroup var gossip: GossipOptions
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -70,12 +76,15 @@ struct AgentCommand: AsyncParsableCommand {
         for checker in checkers { checker.start() }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = proxies.map { .init(service: $0) }
         var adminListener: HTTPListener?
+        let router = AgentAdminRouter(region: config.name, endpoints: adminEndpoints, metrics: metrics)
+        if let gossipConfiguration = try gossip.configuration(role: .agent, region: config.name, defaultAddress: config.agent.gossip) {
+            let node = GossipNode(configuration: gossipConfiguration, logger: logger)
+            services.append(.init(service: node))
+            Self.publishReports(RegionReporter(endpoints: adminEndpoints, drained: router.drainedEndpoints), region: config.name, to: node, on: checkLoop)
+        }
         if let text = admin ?? config.agent.admin {
             guard let address = DNSServerConfiguration.ListenAddress(text) else { throw ValidationError("admin address \(text): expected host:port") }
-            let listener = HTTPListener.router(
-                host: address.host, port: address.port, label: "agent admin API",
-                router: AgentAdminRouter(region: config.name, endpoints: adminEndpoints, metrics: metrics), logger: logger
-            )
+            let listener = HTTPListener.router(host: address.host, port: address.port, label: "agent admin API", router: router, logger: logger)
             services.append(.init(service: listener))
             adminListener = listener
         }
@@ -92,5 +101,21 @@ struct AgentCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         for checker in checkers { checker.stop() }
+    }
+
+    /// Looks at the endpoints every 25 ms and publishes the region's report when it changed
+    /// (a backend's fall is in the DNS tier's hands one gossip hop later).
+    static func publishReports(_ reporter: RegionReporter, region: String, to node: GossipNode, on loop: any EventLoop) {
+        let last = NIOLockedValueBox<(report: [EndpointReport]?, at: UInt64)>((nil, 0))
+        loop.scheduleRepeatedTask(initialDelay: .milliseconds(25), delay: .milliseconds(25)) { _ in
+            let now = UInt64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+            let current = reporter.current()
+            let publish = last.withLockedValue { last -> Bool in
+                guard reporter.shouldPublish(current, last: last.report, sinceLast: now - last.at) else { return false }
+                last = (current, now)
+                return true
+            }
+            if publish { node.publish(region: region, endpoints: current) }
+        }
     }
 }

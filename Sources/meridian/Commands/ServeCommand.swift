@@ -3,6 +3,8 @@ import ArgumentParser
 import HTTPService
 import DNSServer
 import DNSWire
+import GossipService
+import NIOConcurrencyHelpers
 import Foundation
 import Logging
 import NIOCore
@@ -49,6 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
     var tcpMaxConnections: Int = 1000
 
     @OptionGroup var steering: SteeringOptions
+
+    @OptionGroup var gossip: GossipOptions
 
     @Option(help: ArgumentHelp("Admin HTTP API (health reports, state). Loopback unless a token file is given.", valueName: "host:port"))
     var admin: String?
@@ -114,9 +118,15 @@ struct ServeCommand: AsyncParsableCommand {
         let reloader = ZoneReloader(loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
         var adminServer: HTTPListener?
+        var hooks: GossipHooks?
+        if let gossipConfiguration = try gossip.configuration(role: .dns) {
+            let (node, gossipHooks) = Self.gossipFeed(gossipConfiguration, store: store, logger: logger)
+            services.append(.init(service: node))
+            hooks = gossipHooks
+        }
         if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
             let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token), logger: logger)
+            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token, gossip: hooks), logger: logger)
             services.append(.init(service: server))
             adminServer = server
         }
@@ -136,6 +146,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         try await group.run()
+    }
+
+    /// The DNS node's gossip member, feeding what it learns into the serving snapshot's health
+    /// (operator overrides from the admin API on top).
+    static func gossipFeed(_ configuration: GossipNode.Configuration, store: SnapshotStore, logger: Logger) -> (GossipNode, GossipHooks) {
+        let overrides = NIOLockedValueBox<[String: GossipHealth.Override]>([:])
+        let apply: @Sendable (GossipView) -> Void = { view in
+            let overriding = overrides.withLockedValue { $0 }
+            store.update { snapshot in
+                guard let table = snapshot.steering else { return (snapshot, ()) }
+                let health = GossipHealth.apply(view, to: snapshot.health, table: table, overrides: overriding)
+                return (health == snapshot.health ? snapshot : snapshot.with(health: health), ())
+            }
+        }
+        let node = GossipNode(configuration: configuration, logger: logger, onChange: apply)
+        return (node, GossipHooks(overrides: overrides, view: { node.view }, reapply: { apply(node.view) }))
     }
 
     static func nsidBytes(_ text: String) -> [UInt8] {

@@ -1,0 +1,44 @@
+import HealthGossip
+import NIOConcurrencyHelpers
+import RegionAgent
+
+/// Turns the agent's endpoints (their selectors' summaries and the admin API's drains) into
+/// the report gossip spreads, and decides when a new one is worth sending: at once when an
+/// endpoint's serving state, drain or capacity changes; for latency alone at most every
+/// `latencyInterval` milliseconds, and only when it moved by more than a fifth.
+public struct RegionReporter: Sendable {
+    public let endpoints: [AgentAdminRouter.Endpoint]
+    public let drained: NIOLockedValueBox<Set<String>>
+    public let latencyInterval: UInt64
+
+    public init(endpoints: [AgentAdminRouter.Endpoint], drained: NIOLockedValueBox<Set<String>>, latencyInterval: UInt64 = 1_000) {
+        self.endpoints = endpoints
+        self.drained = drained
+        self.latencyInterval = latencyInterval
+    }
+
+    public func current() -> [EndpointReport] {
+        let drainedNames = drained.withLockedValue { $0 }
+        return endpoints.map { endpoint in
+            let summary = endpoint.selector.summary
+            return EndpointReport(
+                name: endpoint.name, up: summary.healthyBackends > 0, drained: drainedNames.contains(endpoint.name),
+                capacityPermille: UInt16((summary.capacity * 1000).rounded()),
+                latencyMicroseconds: summary.latencyMilliseconds.map { UInt32(min($0 * 1000, Double(UInt32.max))) } ?? 0
+            )
+        }
+    }
+
+    /// Whether `current` should be published, given what was last published and when.
+    public func shouldPublish(_ current: [EndpointReport], last: [EndpointReport]?, sinceLast: UInt64) -> Bool {
+        guard let last, last.count == current.count else { return true }
+        for (now, before) in zip(current, last) {
+            if now.up != before.up || now.drained != before.drained || now.capacityPermille != before.capacityPermille { return true }
+        }
+        guard sinceLast >= latencyInterval else { return false }
+        return zip(current, last).contains { now, before in
+            let (a, b) = (Double(now.latencyMicroseconds), Double(before.latencyMicroseconds))
+            return abs(a - b) > 0.2 * max(a, b)
+        }
+    }
+}
