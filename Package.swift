@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "GossipServiceTests",
             dependencies: [
-                "GossipService", "HealthGossip",
+                "GossipService", "HealthGossip", "Steering", "Topology", "DNSWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "AgentProxyTests",
             dependencies: [
-                "AgentProxy", "Topology", "RegionAgent", "DemoBackend", "HTTPService", "MetricsExport",
+                "AgentProxy", "Topology", "HealthGossip", "RegionAgent", "DemoBackend", "HTTPService", "MetricsExport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

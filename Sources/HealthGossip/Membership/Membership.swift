@@ -213,6 +213,7 @@ public struct Membership: Sendable {
     public mutating func receive(_ incoming: GossipMessage, from sender: String, address: GossipAddress, now: UInt64) -> [MembershipDirective] {
         guard me.status == .alive, sender != me.name else { return [] }
         var out: [MembershipDirective] = []
+        let stranger = known[sender] == nil
         for update in incoming.updates { out += merge(update, now: now) }
         // A sender that still believes old bad news about this member (suspect or dead at an
         // incarnation already refuted), or a stranger (a joiner), is told who this member is
@@ -220,7 +221,7 @@ public struct Membership: Sendable {
         let stale = incoming.updates.contains { update in
             if case .member(let news) = update { news.name == me.name && news.status != .alive && news.incarnation < me.incarnation } else { false }
         }
-        let introduce: GossipUpdate? = stale || known[sender] == nil ? .member(me) : nil
+        let introduce: GossipUpdate? = stale || stranger ? .member(me) : nil
         switch incoming.kind {
         case .ping(let sequence):
             out.append(.send(message(.ack(sequence: sequence), including: introduce), to: address))
