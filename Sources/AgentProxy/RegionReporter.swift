@@ -29,15 +29,21 @@ public struct RegionReporter: Sendable {
         }
     }
 
-    /// Whether `current` should be published, given what was last published and when.
-    public func shouldPublish(_ current: [EndpointReport], last: [EndpointReport]?, sinceLast: UInt64) -> Bool {
+    /// Whether `current` should be published, given what was last published and when. Round
+    /// trips to other regions follow the latency rule.
+    public func shouldPublish(
+        _ current: [EndpointReport], roundTrips: [RegionRoundTrip] = [], last: [EndpointReport]?, lastRoundTrips: [RegionRoundTrip] = [], sinceLast: UInt64
+    ) -> Bool {
         guard let last, last.count == current.count else { return true }
         for (now, before) in zip(current, last) {
             if now.up != before.up || now.drained != before.drained || now.capacityPermille != before.capacityPermille { return true }
         }
         guard sinceLast >= latencyInterval else { return false }
-        return zip(current, last).contains { now, before in
-            let (a, b) = (Double(now.latencyMicroseconds), Double(before.latencyMicroseconds))
+        if roundTrips.map(\.region) != lastRoundTrips.map(\.region) { return true }
+        let pairs = Array(zip(current.map(\.latencyMicroseconds), last.map(\.latencyMicroseconds)))
+            + Array(zip(roundTrips.map(\.microseconds), lastRoundTrips.map(\.microseconds)))
+        return pairs.contains { now, before in
+            let (a, b) = (Double(now), Double(before))
             return abs(a - b) > 0.2 * max(a, b)
         }
     }

@@ -82,7 +82,16 @@ final class GossipEngine {
         perform(membership.receive(message, from: sender, address: GossipAddress(host: host, port: UInt16(port)), now: now), now: now)
     }
 
-    func tick(now: UInt64) { perform(membership.tick(now: now), now: now) }
+    private var nextViewRefresh: UInt64 = 0
+
+    func tick(now: UInt64) {
+        perform(membership.tick(now: now), now: now)
+        // Round trips change without any membership event: refresh the view now and then.
+        if now >= nextViewRefresh {
+            nextViewRefresh = now + 1_000
+            publishView()
+        }
+    }
     func advertise(_ address: GossipAddress) {
         membership.advertise(address)
         publishView()
@@ -90,8 +99,8 @@ final class GossipEngine {
     func join(_ seeds: [GossipAddress], now: UInt64) { perform(membership.join(seeds: seeds, now: now), now: now) }
     func leave(now: UInt64) { perform(membership.leave(now: now), now: now) }
 
-    func publish(region: String, endpoints: [EndpointReport], now: UInt64) {
-        perform(membership.publish(region: region, endpoints: endpoints, now: now), now: now)
+    func publish(region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip], now: UInt64) {
+        perform(membership.publish(region: region, endpoints: endpoints, roundTrips: roundTrips, now: now), now: now)
     }
 
     var fullState: [GossipUpdate] { membership.fullState }

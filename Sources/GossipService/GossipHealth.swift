@@ -23,6 +23,7 @@ public enum GossipHealth {
         for report in view.reports.values {
             for endpoint in report.endpoints { reported[endpoint.name] = (endpoint, report.origin) }
         }
+        health.latency = latency(view, base: base.latency, table: table)
         for (id, endpoint) in table.endpoints.enumerated() {
             if let override = overrides[endpoint.name] {
                 health.up[id] = override.up
@@ -34,5 +35,23 @@ public enum GossipHealth {
             }
         }
         return health
+    }
+
+    /// The region-to-region matrix from the round trips agents measure to each other, recorded
+    /// into the current matrix (so its hysteresis holds); nil while nothing was measured.
+    static func latency(_ view: GossipView, base: LatencyMatrix?, table: SteeringTable) -> LatencyMatrix? {
+        var matrix = base
+        for report in view.reports.values where !(view.status(of: report.origin).map { $0 >= .dead } ?? false) {
+            guard let from = table.regionNames.firstIndex(of: report.region) else { continue }
+            for trip in report.roundTrips {
+                guard let to = table.regionNames.firstIndex(of: trip.region), to != from else { continue }
+                let milliseconds = Double(trip.microseconds) / 1000
+                if matrix == nil { matrix = LatencyMatrix(distanceOrders: table.regionsByDistance) }
+                if matrix?.milliseconds[from][to] != milliseconds {
+                    matrix?.record(from: from, to: to, milliseconds: milliseconds, distanceOrders: table.regionsByDistance)
+                }
+            }
+        }
+        return matrix
     }
 }

@@ -81,9 +81,20 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
     public func boundAddress() async -> SocketAddress? { await bound.value() }
 
     /// Publishes this agent's region report (any thread).
-    public func publish(region: String, endpoints: [EndpointReport]) {
+    public func publish(region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip] = []) {
         let engine = self.engine
-        engine.eventLoop.execute { engine.value.publish(region: region, endpoints: endpoints, now: Self.now()) }
+        engine.eventLoop.execute { engine.value.publish(region: region, endpoints: endpoints, roundTrips: roundTrips, now: Self.now()) }
+    }
+
+    /// Round trips to the agents of other regions, from this member's probes.
+    public var roundTripsToOtherRegions: [RegionRoundTrip] {
+        let view = view
+        let mine = view.members.first { $0.update.name == view.me }?.update.region ?? ""
+        return view.members.compactMap { member in
+            guard member.update.role == .agent, member.update.region != mine, member.update.status <= .suspect,
+                  let rtt = member.roundTripMilliseconds else { return nil }
+            return RegionRoundTrip(region: member.update.region, microseconds: UInt32(min(rtt * 1000, UInt64(UInt32.max))))
+        }.sorted { $0.region < $1.region }
     }
 
     public func run() async throws {

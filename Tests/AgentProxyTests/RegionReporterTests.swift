@@ -39,5 +39,8 @@ struct RegionReporterTests {
         #expect(!reporter.shouldPublish([slower], last: [base], sinceLast: 500), "latency waits a second")
         #expect(reporter.shouldPublish([slower], last: [base], sinceLast: 1000))
         #expect(!reporter.shouldPublish([jitter], last: [base], sinceLast: 5000), "and moves by more than a fifth")
+        let trip = [RegionRoundTrip(region: "west", microseconds: 80_000)]
+        #expect(reporter.shouldPublish([base], roundTrips: trip, last: [base], sinceLast: 1000), "a newly measured region")
+        #expect(!reporter.shouldPublish([base], roundTrips: trip, last: [base], lastRoundTrips: [RegionRoundTrip(region: "west", microseconds: 75_000)], sinceLast: 1000))
     }
 }

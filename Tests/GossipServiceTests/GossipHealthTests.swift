@@ -56,4 +56,13 @@ struct GossipHealthTests {
         #expect(health.up == [true, false, false])
         #expect(health.capacity[0] == 0.25)
     }
+
+    @Test func agentsRoundTripsBuildTheRegionMatrix() {
+        var view = Self.view(agentStatus: .alive)
+        view.reports["agent-east"]?.roundTrips = [RegionRoundTrip(region: "west", microseconds: 80_000), RegionRoundTrip(region: "nowhere", microseconds: 1)]
+        let health = GossipHealth.apply(view, to: HealthView(endpointCount: 3), table: Self.table)
+        #expect(health.latency?.milliseconds[0][1] == 80, "east → west")
+        #expect(health.latency?.milliseconds[1][0] == nil, "west has not measured")
+        #expect(GossipHealth.apply(Self.view(agentStatus: .alive), to: HealthView(endpointCount: 3), table: Self.table).latency == nil, "nothing measured")
+    }
 }

@@ -6,8 +6,8 @@ import Testing
 struct GossipCodecHostileInputTests {
     /// ping 7, one member update `a` at h:7101, agent, region "eu", alive, incarnation 5.
     static let member: [UInt8] = [1, 0, 0, 0, 7, 1, 1, 1, 0x61, 1, 0x68, 0x1B, 0xBD, 2, 2, 0x65, 0x75, 0, 0, 0, 0, 5]
-    /// leave, one report from `o` in `r`, version 1, one endpoint `e` up, 500‰, 9 µs.
-    static let report: [UInt8] = [4, 1, 2, 1, 0x6F, 1, 0x72, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0x65, 1, 0x01, 0xF4, 0, 0, 0, 9]
+    /// leave, one report from `o` in `r`, version 1, one endpoint `e` up, 500‰, 9 µs, no round trips.
+    static let report: [UInt8] = [4, 1, 2, 1, 0x6F, 1, 0x72, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0x65, 1, 0x01, 0xF4, 0, 0, 0, 9, 0]
 
     func reason(_ payload: [UInt8]) -> GossipCodec.Reason? {
         if case .failure(let error) = GossipCodec.decode(payload) { return error.reason }
@@ -92,7 +92,10 @@ struct GossipCodecHostileInputTests {
     @Test func countsBeyondTheDataAreTruncated() {
         #expect(reason(replacing(Self.member, at: 5, with: [2])) == .truncated, "two updates announced, one present")
         #expect(reason(replacing(Self.member, at: 5, with: [255])) == .truncated)
-        #expect(reason(replacing(Self.report, at: 15, with: [2])) == .truncated, "two endpoints announced, one present")
+        // Two endpoints announced, one present: the second is read from the round-trip count
+        // (a zero-length name), then the data runs out.
+        #expect(reason(replacing(Self.report, at: 15, with: [2])) == .badLength, "two endpoints announced, one present")
+        #expect(reason(Array(replacing(Self.report, at: 15, with: [2]).dropLast())) == .truncated)
         #expect(reason(replacing(Self.member, at: 7, with: [60])) == .truncated, "a name longer than what remains")
     }
 
@@ -107,6 +110,11 @@ struct GossipCodecHostileInputTests {
         for role: UInt8 in [0, 3, 255] { #expect(reason(replacing(Self.member, at: 13, with: [role])) == .badValue) }
         for status: UInt8 in [4, 255] { #expect(reason(replacing(Self.member, at: 17, with: [status])) == .badValue) }
         for flags: UInt8 in [4, 0x80, 0xFF] { #expect(reason(replacing(Self.report, at: 18, with: [flags])) == .badValue) }
+    }
+
+    @Test func roundTripCountsAboveTheBoundAreRefused() {
+        #expect(reason(replacing(Self.report, at: 25, with: [33])) == .tooMany)
+        #expect(reason(replacing(Self.report, at: 25, with: [1])) == .truncated)
     }
 
     @Test func capacityAbovePermilleIsRefused() {

@@ -14,9 +14,13 @@ struct GossipCodecRoundTripTests {
 
     @Test func leaveWithReportHasTheDocumentedLayout() throws {
         let endpoint = EndpointReport(name: "e", up: true, drained: true, capacityPermille: 1000, latencyMicroseconds: 0x0A0B_0C0D)
-        let report = RegionReport(origin: "o", region: "r", version: 0x0102_0304_0506_0708, endpoints: [endpoint])
+        let trip = RegionRoundTrip(region: "w", microseconds: 0x0000_0102)
+        let report = RegionReport(origin: "o", region: "r", version: 0x0102_0304_0506_0708, endpoints: [endpoint], roundTrips: [trip])
         let payload = try GossipCodec.encode(GossipMessage(.leave, updates: [.report(report)]))
-        let expected: [UInt8] = [4, 1, 2, 1, 0x6F, 1, 0x72, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 0x65, 3, 0x03, 0xE8, 0x0A, 0x0B, 0x0C, 0x0D]
+        let expected: [UInt8] = [
+            4, 1, 2, 1, 0x6F, 1, 0x72, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 0x65, 3, 0x03, 0xE8, 0x0A, 0x0B, 0x0C, 0x0D,
+            1, 1, 0x77, 0, 0, 1, 2,
+        ]
         #expect(payload == expected)
     }
 

@@ -145,9 +145,9 @@ public struct Membership: Sendable {
 
     /// Publishes this agent's report; its version grows past every earlier one, across
     /// restarts too (versions are at least `now`).
-    public mutating func publish(region: String, endpoints: [EndpointReport], now: UInt64) -> [MembershipDirective] {
+    public mutating func publish(region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip] = [], now: UInt64) -> [MembershipDirective] {
         let version = max((reports[me.name]?.version ?? 0) + 1, now)
-        let report = RegionReport(origin: me.name, region: region, version: version, endpoints: endpoints)
+        let report = RegionReport(origin: me.name, region: region, version: version, endpoints: endpoints, roundTrips: roundTrips)
         reports[me.name] = report
         queue.enqueue(.report(report))
         nextGossipAt = 0  // push it now

@@ -18,6 +18,17 @@ public struct EndpointReport: Hashable, Sendable {
     }
 }
 
+/// A round trip measured by an agent's probes to another region's agent.
+public struct RegionRoundTrip: Hashable, Sendable {
+    public var region: String
+    public var microseconds: UInt32
+
+    public init(region: String, microseconds: UInt32) {
+        self.region = region
+        self.microseconds = microseconds
+    }
+}
+
 /// Everything one agent publishes about its region's endpoints. Written only by its origin,
 /// versioned: a member keeps the highest version per origin (last writer wins).
 public struct RegionReport: Hashable, Sendable {
@@ -26,11 +37,15 @@ public struct RegionReport: Hashable, Sendable {
     public var region: String
     public var version: UInt64
     public var endpoints: [EndpointReport]
+    /// Round trips from this region to others (its agent's probes of their agents): the DNS
+    /// tier's region-to-region latency matrix, for the `latency` and `nearest` policies.
+    public var roundTrips: [RegionRoundTrip]
 
-    public init(origin: String, region: String, version: UInt64, endpoints: [EndpointReport]) {
+    public init(origin: String, region: String, version: UInt64, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip] = []) {
         self.origin = origin
         self.region = region
         self.version = version
         self.endpoints = endpoints
+        self.roundTrips = roundTrips
     }
 }

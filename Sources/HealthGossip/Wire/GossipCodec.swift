@@ -6,7 +6,8 @@
 ///     update count u8, then each update:
 ///       1 member:  name, address, role u8, region, status u8, incarnation u32
 ///       2 report:  origin, region, version u64, endpoint count u8 (≤ 64), then each endpoint:
-///                  name, flags u8 (bit 0 up, bit 1 drained), capacity u16 (≤ 1000), latency u32
+///                  name, flags u8 (bit 0 up, bit 1 drained), capacity u16 (≤ 1000), latency u32;
+///                  then round-trip count u8 (≤ 32), each: region, microseconds u32
 ///     string:  length u8, UTF-8 (names 1...64 bytes, region 0...64, host 1...255)
 ///     address: host, port u16
 ///
@@ -127,6 +128,12 @@ public enum GossipCodec {
             guard report.endpoints.count <= GossipWireLimits.maxEndpoints else { throw EncodeError(.tooMany, field: "endpoint count") }
             writer.integer(UInt8(report.endpoints.count))
             for endpoint in report.endpoints { try write(endpoint, to: &writer) }
+            guard report.roundTrips.count <= GossipWireLimits.maxRoundTrips else { throw EncodeError(.tooMany, field: "round-trip count") }
+            writer.integer(UInt8(report.roundTrips.count))
+            for roundTrip in report.roundTrips {
+                try writer.string(roundTrip.region, .region)
+                writer.integer(roundTrip.microseconds)
+            }
         }
     }
 
@@ -181,7 +188,12 @@ public enum GossipCodec {
             var endpoints: [EndpointReport] = []
             endpoints.reserveCapacity(count)
             for _ in 0..<count { endpoints.append(try readEndpoint(&reader)) }
-            return .report(RegionReport(origin: origin, region: region, version: version, endpoints: endpoints))
+            let tripsAt = reader.offset
+            let trips = Int(try reader.u8("round-trip count"))
+            guard trips <= GossipWireLimits.maxRoundTrips else { throw reader.error(.tooMany, "round-trip count", at: tripsAt) }
+            var roundTrips: [RegionRoundTrip] = []
+            for _ in 0..<trips { roundTrips.append(RegionRoundTrip(region: try reader.string(.region), microseconds: try reader.u32("round trip"))) }
+            return .report(RegionReport(origin: origin, region: region, version: version, endpoints: endpoints, roundTrips: roundTrips))
         case nil: throw reader.error(.unknownTag, "update tag", at: start)
         }
     }

@@ -11,6 +11,8 @@ public enum GossipWireLimits {
     /// Endpoints in one region report; their count travels in one byte and a report has to stay
     /// small enough to piggyback.
     public static let maxEndpoints = 64
+    /// Round trips in one region report (to other regions).
+    public static let maxRoundTrips = 32
     /// `EndpointReport.capacityPermille` is a share in thousandths.
     public static let maxCapacityPermille: UInt16 = 1000
     /// Updates in one message: their count travels in one byte.

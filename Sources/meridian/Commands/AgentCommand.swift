@@ -106,16 +106,19 @@ struct AgentCommand: AsyncParsableCommand {
     /// Looks at the endpoints every 25 ms and publishes the region's report when it changed
     /// (a backend's fall is in the DNS tier's hands one gossip hop later).
     static func publishReports(_ reporter: RegionReporter, region: String, to node: GossipNode, on loop: any EventLoop) {
-        let last = NIOLockedValueBox<(report: [EndpointReport]?, at: UInt64)>((nil, 0))
+        let last = NIOLockedValueBox<(report: [EndpointReport]?, roundTrips: [RegionRoundTrip], at: UInt64)>((nil, [], 0))
         loop.scheduleRepeatedTask(initialDelay: .milliseconds(25), delay: .milliseconds(25)) { _ in
             let now = UInt64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
             let current = reporter.current()
+            let roundTrips = node.roundTripsToOtherRegions
             let publish = last.withLockedValue { last -> Bool in
-                guard reporter.shouldPublish(current, last: last.report, sinceLast: now - last.at) else { return false }
-                last = (current, now)
+                guard reporter.shouldPublish(current, roundTrips: roundTrips, last: last.report, lastRoundTrips: last.roundTrips, sinceLast: now - last.at) else {
+                    return false
+                }
+                last = (current, roundTrips, now)
                 return true
             }
-            if publish { node.publish(region: region, endpoints: current) }
+            if publish { node.publish(region: region, endpoints: current, roundTrips: roundTrips) }
         }
     }
 }

@@ -57,7 +57,8 @@ struct RandomGossip {
         let count = rng.edgy(0...maxEndpoints)
         return RegionReport(
             origin: name(), region: text(0...GossipWireLimits.maxNameBytes), version: rng.edgy(0...UInt64.max),
-            endpoints: (0..<count).map { _ in endpoint() }
+            endpoints: (0..<count).map { _ in endpoint() },
+            roundTrips: (0..<rng.edgy(0...3)).map { _ in RegionRoundTrip(region: text(0...GossipWireLimits.maxNameBytes), microseconds: rng.edgy(0...UInt32.max)) }
         )
     }
 
