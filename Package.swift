@@ -146,7 +146,7 @@ let package = Package(
         // Admin HTTP API of a DNS node: health reports in, state out.
         .target(
             name: "Admin",
-            dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService", "GossipService", "HealthGossip"] + nioHTTP,
+            dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService", "GossipService", "HealthGossip", "MetricsExport"] + nioHTTP,
             swiftSettings: strict
         ),
 
@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "GossipServiceTests",
             dependencies: [
-                "GossipService", "HealthGossip", "Steering", "Topology", "DNSWire",
+                "GossipService", "HealthGossip", "Steering", "Topology", "DNSWire", "MetricsExport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import DNSServer
 import GossipService
+import MetricsExport
 import Foundation
 import HTTPService
 import QueryEngine
@@ -15,15 +16,19 @@ public struct AdminRouter: HTTPRouter {
     /// When set, writes need `Authorization: Bearer <token>`.
     let token: String?
     let gossip: GossipHooks?
+    /// Serves `GET /metrics` (Prometheus) when given.
+    let metrics: MetricsExporter?
 
-    public init(store: SnapshotStore, token: String?, gossip: GossipHooks? = nil) {
+    public init(store: SnapshotStore, token: String?, gossip: GossipHooks? = nil, metrics: MetricsExporter? = nil) {
         self.store = store
         self.token = token
         self.gossip = gossip
+        self.metrics = metrics
     }
 
     public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
         let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
+        if let metrics, let response = metrics.route(method: method, path: path) { return response }
         if parts == ["healthz"] {
             return method == "GET" ? Response(status: 200, body: "ok\n", contentType: "text/plain") : error(405, "method \(method) not allowed here")
         }

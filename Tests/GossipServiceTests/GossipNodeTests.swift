@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HealthGossip
 import Logging
+import MetricsExport
 import ServiceLifecycle
 import Testing
 @testable import GossipService
@@ -13,13 +14,13 @@ struct GossipNodeTests {
     static let key = GossipKeyring(primary: SymmetricKey(size: .bits256))
     static let fast = MembershipConfiguration(protocolPeriod: 100, pingTimeout: 40, suspicionMultiplier: 3, gossipInterval: 20)
 
-    static func node(_ name: String, role: MemberRole = .dns, seeds: [GossipAddress], keyring: GossipKeyring = key) -> GossipNode {
+    static func node(_ name: String, role: MemberRole = .dns, seeds: [GossipAddress], keyring: GossipKeyring = key, metrics: GossipMetrics = GossipMetrics()) -> GossipNode {
         GossipNode(
             configuration: .init(
                 name: name, role: role, region: role == .agent ? "r-\(name)" : "", listen: GossipAddress(host: "127.0.0.1", port: 0),
                 seeds: seeds, keyring: keyring, membership: fast, syncInterval: 1_000
             ),
-            logger: Logger(label: "gossip-test")
+            metrics: metrics, logger: Logger(label: "gossip-test")
         )
     }
 
@@ -39,7 +40,8 @@ struct GossipNodeTests {
 
     @Test func membersJoinSpreadReportsAndDetectAStoppedMember() async throws {
         let logger = Logger(label: "gossip-test")
-        let first = Self.node("dns-1", seeds: [])
+        let exporter = MetricsExporter()
+        let first = Self.node("dns-1", seeds: [], metrics: GossipMetrics(factory: exporter.factory))
         let firstGroup = ServiceGroup(services: [first], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await firstGroup.run() }
@@ -56,6 +58,9 @@ struct GossipNodeTests {
             #expect(try await Self.eventually(5) { all.allSatisfy { $0.view.members.filter { $0.update.status == .alive }.count == 3 } }, "three members see three alive")
             #expect(all.allSatisfy { node in !node.view.members.contains { $0.update.name == "intruder" } }, "a member with another key never joins")
             #expect(stranger.view.members.count == 1, "and learns nobody")
+            let scrape = exporter.route(method: "GET", path: "/metrics")?.body ?? ""
+            let forged = scrape.split(separator: "\n").first { $0.hasPrefix("meridian_gossip_rejected_total{reason=\"bad_signature\"}") }
+            #expect((forged?.split(separator: " ").last.flatMap { Int($0) } ?? 0) > 0, "its frames are counted as forged: \(forged ?? "none")")
 
             agent.publish(region: "r-agent-1", endpoints: [EndpointReport(name: "ep", up: false, drained: false, capacityPermille: 0, latencyMicroseconds: 0)])
             let started = Date()

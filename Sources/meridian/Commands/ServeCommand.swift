@@ -4,6 +4,7 @@ import HTTPService
 import DNSServer
 import DNSWire
 import GossipService
+import MetricsExport
 import NIOConcurrencyHelpers
 import Foundation
 import Logging
@@ -88,6 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "meridian")
 
+        // Metrics go to a Prometheus registry, served on the admin API's /metrics.
+        let exporter = MetricsExporter()
+        exporter.bootstrapMetricsSystem()
         let metrics = DNSMetrics()
         let failedOpen = metrics.steeringFailedOpen
         let engine = QueryEngineConfiguration(
@@ -119,14 +123,16 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
         var adminServer: HTTPListener?
         var hooks: GossipHooks?
+        var gossipNode: GossipNode?
         if let gossipConfiguration = try gossip.configuration(role: .dns) {
             let (node, gossipHooks) = Self.gossipFeed(gossipConfiguration, store: store, logger: logger)
             services.append(.init(service: node))
             hooks = gossipHooks
+            gossipNode = node
         }
         if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
             let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token, gossip: hooks), logger: logger)
+            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token, gossip: hooks, metrics: exporter), logger: logger)
             services.append(.init(service: server))
             adminServer = server
         }
@@ -143,6 +149,10 @@ struct ServeCommand: AsyncParsableCommand {
             if let adminServer, let address = await adminServer.boundAddress() {
                 let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
                 FileHandle.standardOutput.write(Data("admin \(host):\(address.port ?? 0)\n".utf8))
+            }
+            if let gossipNode, let address = await gossipNode.boundAddress() {
+                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
+                FileHandle.standardOutput.write(Data("gossip \(host):\(address.port ?? 0)\n".utf8))
             }
         }
         try await group.run()
