@@ -18,8 +18,14 @@ public struct ZoneReloader: ServiceLifecycle.Service {
     public let metrics: DNSMetrics
     public let logger: Logger
     private let trapping = Latch<Bool>()
+    /// Runs after each reload is published (gossip re-applies its view to a new topology).
+    let afterReload: @Sendable () -> Void
 
-    public init(loader: ZoneDirectoryLoader, topologyLoader: TopologyLoader? = nil, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
+    public init(
+        loader: ZoneDirectoryLoader, topologyLoader: TopologyLoader? = nil, store: SnapshotStore, metrics: DNSMetrics, logger: Logger,
+        afterReload: @escaping @Sendable () -> Void = {}
+    ) {
+        self.afterReload = afterReload
         self.loader = loader
         self.topologyLoader = topologyLoader
         self.store = store
@@ -55,6 +61,7 @@ public struct ZoneReloader: ServiceLifecycle.Service {
         }
         metrics.reloads.increment()
         if !report.failures.isEmpty { metrics.reloadFailures.increment() }
+        afterReload()
         return report
     }
 

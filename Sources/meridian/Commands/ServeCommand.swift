@@ -119,17 +119,14 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             store: store, metrics: metrics, logger: logger
         )
-        let reloader = ZoneReloader(loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
         var adminServer: HTTPListener?
-        var hooks: GossipHooks?
-        var gossipNode: GossipNode?
-        if let gossipConfiguration = try gossip.configuration(role: .dns) {
-            let (node, gossipHooks) = Self.gossipFeed(gossipConfiguration, store: store, logger: logger)
-            services.append(.init(service: node))
-            hooks = gossipHooks
-            gossipNode = node
-        }
+        let gossipFeed = try gossip.configuration(role: .dns).map { Self.gossipFeed($0, store: store, logger: logger) }
+        let (gossipNode, hooks) = (gossipFeed?.0, gossipFeed?.1)
+        let reloader = ZoneReloader(
+            loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger, afterReload: { hooks?.reapply() }
+        )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
+        if let gossipNode { services.append(.init(service: gossipNode)) }
         if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
             let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
             let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token, gossip: hooks, metrics: exporter), logger: logger)
