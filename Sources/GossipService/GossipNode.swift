@@ -102,22 +102,8 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
         let engine = self.engine
         let listen = configuration.listen
         do {
-            let datagrams = try await DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(GossipDatagramHandler(engine: engine)) }
-                }
-                .bind(host: listen.host, port: Int(listen.port)).get()
+            let (datagrams, sync) = try await Self.bind(listen, engine: engine)
             let port = datagrams.localAddress?.port ?? Int(listen.port)
-            let sync = try await ServerBootstrap(group: loop)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(GossipSyncHandler(engine: engine, initiator: false))
-                    }
-                }
-                .bind(host: listen.host, port: port).get()
             bound.open(datagrams.localAddress)
             logger.info("gossip listening", metadata: ["address": "\(listen.host):\(port)", "member": "\(configuration.name)"])
             let seeds = configuration.seeds
@@ -145,6 +131,36 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
             throw error
         }
         try? await group.shutdownGracefully()
+    }
+
+    /// UDP and TCP on one port. With port 0 the UDP port is picked first and TCP may find that
+    /// number taken by another TCP socket: then both are tried again on another port.
+    static func bind(_ listen: GossipAddress, engine: NIOLoopBound<GossipEngine>) async throws -> (any Channel, any Channel) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let datagrams = try await DatagramBootstrap(group: engine.eventLoop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(GossipDatagramHandler(engine: engine)) }
+                }
+                .bind(host: listen.host, port: Int(listen.port)).get()
+            do {
+                let sync = try await ServerBootstrap(group: engine.eventLoop)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelOption(.allowRemoteHalfClosure, value: true)
+                    .childChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(GossipSyncHandler(engine: engine, initiator: false))
+                        }
+                    }
+                    .bind(host: listen.host, port: datagrams.localAddress?.port ?? Int(listen.port)).get()
+                return (datagrams, sync)
+            } catch {
+                try? await datagrams.close()
+                if listen.port != 0 || attempt >= 20 { throw error }
+            }
+        }
     }
 
     /// Push-pull: sends this member's full state to `address` over TCP and merges the reply.
