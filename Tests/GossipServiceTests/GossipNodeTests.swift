@@ -76,4 +76,65 @@ struct GossipNodeTests {
             try await tasks.waitForAll()
         }
     }
+
+    /// Sends raw datagrams to `port` on loopback.
+    static func sendDatagrams(_ datagrams: [[UInt8]], to port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        for datagram in datagrams {
+            _ = datagram.withUnsafeBytes { bytes in
+                withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            }
+        }
+    }
+
+    static func counter(_ scrape: String, _ name: String) -> Int {
+        scrape.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Int($0) } } ?? 0
+    }
+
+    @Test func hostileDatagramsAreCountedAndChangeNothing() async throws {
+        let exporter = MetricsExporter()
+        let node = Self.node("dns-1", seeds: [], metrics: GossipMetrics(factory: exporter.factory))
+        let group = ServiceGroup(services: [node], logger: Logger(label: "gossip-test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = Int(await Self.address(node).port)
+            let now = GossipNode.now()
+            // A correctly signed message that announces a fake agent reporting an endpoint down.
+            let fake = MemberUpdate(name: "agent-x", address: GossipAddress(host: "127.0.0.1", port: 9), role: .agent, region: "x", status: .alive, incarnation: 1)
+            let report = RegionReport(origin: "agent-x", region: "x", version: 1, endpoints: [EndpointReport(name: "ep", up: false, drained: false, capacityPermille: 0, latencyMicroseconds: 0)])
+            let payload = try GossipCodec.encode(GossipMessage(.gossip, updates: [.member(fake), .report(report)]))
+            let signed = GossipFrame.seal(payload: payload, sender: "agent-x", timestamp: now, sequence: 1, keyring: Self.key)
+            var forged = signed
+            forged[forged.count - 1] ^= 1
+            let otherKey = GossipFrame.seal(payload: payload, sender: "agent-x", timestamp: now, sequence: 2, keyring: GossipKeyring(primary: SymmetricKey(size: .bits256)))
+            let old = GossipFrame.seal(payload: payload, sender: "agent-y", timestamp: now - 120_000, sequence: 1, keyring: Self.key)
+            var random = GossipRandom(seed: 5)
+            let junk = (0..<200).map { _ in (0..<Int.random(in: 0...1500, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) } }
+            let truncated = (0..<signed.count).map { Array(signed.prefix($0)) }
+            Self.sendDatagrams([forged, otherKey, old] + junk + truncated, to: port)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(node.view.members.count == 1 && node.view.reports.isEmpty, "nothing unsigned, forged or stale got in")
+
+            Self.sendDatagrams([signed, signed, signed], to: port)
+            #expect(try await Self.eventually(3) { node.view.reports["agent-x"] != nil }, "the signed message is accepted once")
+            try await Task.sleep(for: .milliseconds(200))
+            let scrape = exporter.route(method: "GET", path: "/metrics")?.body ?? ""
+            #expect(Self.counter(scrape, "meridian_gossip_rejected_total{reason=\"replayed\"}") == 2, "its two replays are counted")
+            #expect(Self.counter(scrape, "meridian_gossip_rejected_total{reason=\"bad_signature\"}") >= 2, "forged and other-key frames")
+            #expect(Self.counter(scrape, "meridian_gossip_rejected_total{reason=\"stale\"}") == 1, "two minutes old")
+            let rejected = scrape.split(separator: "\n").filter { $0.hasPrefix("meridian_gossip_rejected_total{") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+            // The kernel may drop some of a burst this size; every datagram that arrived but the
+            // one signed message was rejected and counted, by reason.
+            let arrived = Self.counter(scrape, "meridian_gossip_messages_total{direction=\"in\"}")
+            #expect(arrived > 100 && rejected == arrived - 1, "\(arrived) arrived, \(rejected) rejected")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
 }
