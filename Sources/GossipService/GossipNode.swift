@@ -23,7 +23,7 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
 
         public init(
             name: String, role: MemberRole, region: String = "", listen: GossipAddress, seeds: [GossipAddress], keyring: GossipKeyring,
-            membership: MembershipConfiguration = MembershipConfiguration(), syncInterval: UInt64 = 30_000
+            membership: MembershipConfiguration = MembershipConfiguration(), syncInterval: UInt64 = 10_000
         ) {
             self.name = name
             self.role = role

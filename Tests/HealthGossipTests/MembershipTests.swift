@@ -124,8 +124,37 @@ struct MembershipTests {
                 carried += 1
             }
         }
-        // λ = 4, ⌈log10(9 + 1)⌉ = 1: four sends, then the update leaves the queue.
+        // λ = 6, ⌈log10(9 + 1)⌉ = 1: six sends, then the update leaves the queue.
         #expect(carried == a.configuration.retransmitLimit(members: 9))
-        #expect(carried == 4)
+        #expect(carried == 6)
+    }
+}
+
+extension MembershipTests {
+    @Test func failedProbesSlowThisMemberDownAndAcksBringItBack() {
+        let others = [Self.member("b", port: 2), Self.member("c", port: 3), Self.member("d", port: 4)]
+        var a = Self.machine("a", port: 1, knowing: others)
+        // Nobody answers: each failed probe raises the local awareness and stretches the period.
+        var now: UInt64 = 0
+        var probes: [UInt64] = []
+        while now < 3_000 {
+            if Self.sends(a.tick(now: now)).contains(where: { if case .ping = $0.0.kind { true } else { false } }) { probes.append(now) }
+            now += 10
+        }
+        #expect(a.awareness >= 3)
+        let gaps = zip(probes, probes.dropFirst()).map { $1 - $0 }
+        #expect(gaps.first == 200 && (gaps.last ?? 0) > 200, "periods grow with awareness: \(gaps)")
+        // Answered probes bring it back down.
+        let before = a.awareness
+        var b = Self.machine("b", port: 2, knowing: [Self.member("a", port: 1)])
+        for _ in 0..<40 {
+            now += 10
+            for (message, to) in Self.sends(a.tick(now: now)) {
+                guard case .ping = message.kind else { continue }
+                let answer = to == b.me.address ? Self.sends(b.receive(message, from: "a", address: a.me.address, now: now)) : []
+                for (ack, _) in answer { _ = a.receive(ack, from: "b", address: b.me.address, now: now + 1) }
+            }
+        }
+        #expect(a.awareness <= before)
     }
 }

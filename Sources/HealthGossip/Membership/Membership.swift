@@ -60,6 +60,18 @@ public struct Membership: Sendable {
     private var nextSweepAt: UInt64 = 0
     /// Every other probe goes to a suspect, if there is one (below).
     private var probeRounds = 0
+    /// Lifeguard's local health (Dadgar et al. 2017): 0 when this member keeps up; it grows
+    /// when its probes fail or it hears itself suspected, and stretches its own probe timeouts
+    /// and period by (1 + awareness). A member slowed down itself (a busy CPU, a full socket
+    /// buffer) then waits longer before suspecting others instead of accusing healthy ones.
+    public private(set) var awareness = 0
+    static let maxAwareness = 8
+
+    private var scale: UInt64 { UInt64(1 + awareness) }
+
+    private mutating func adjustAwareness(_ delta: Int) {
+        awareness = min(Self.maxAwareness, max(0, awareness + delta))
+    }
     private var queue = DisseminationQueue()
     private var random: GossipRandom
     private var probeOrder: [String] = []
@@ -159,21 +171,24 @@ public struct Membership: Sendable {
         var out: [MembershipDirective] = []
         guard me.status == .alive else { return out }
         if var current = probe {
-            if !current.acked, !current.askedOthers, now >= current.sentAt + configuration.pingTimeout {
+            if !current.acked, !current.askedOthers, now >= current.sentAt + configuration.pingTimeout * scale {
                 current.askedOthers = true
                 let request = GossipMessage.Kind.pingRequest(sequence: current.sequence, target: current.target, address: current.address)
                 for helper in sample(configuration.indirectProbes, excluding: current.target) { out.append(.send(message(request), to: helper.address)) }
             }
             probe = current
-            if now >= current.sentAt + configuration.protocolPeriod {
-                if !current.acked { out += suspect(current.target, now: now) }
+            if now >= current.sentAt + configuration.protocolPeriod * scale {
+                if !current.acked {
+                    adjustAwareness(+1)
+                    out += suspect(current.target, now: now)
+                }
                 probe = nil
             }
         }
         if probe == nil, now >= nextProbeAt, let target = nextProbeTarget() {
             let sequence = nextSequence()
             probe = Probe(target: target.name, address: target.address, sequence: sequence, sentAt: now)
-            nextProbeAt = now + configuration.protocolPeriod
+            nextProbeAt = now + configuration.protocolPeriod * scale
             // A suspect hears the suspicion from its prober, so it can refute in its ack even
             // when the suspicion's own spreading missed it (Lifeguard's "buddy system").
             let news: GossipUpdate? = target.status == .suspect ? .member(target) : nil
@@ -233,6 +248,7 @@ public struct Membership: Sendable {
         case .ack(let sequence):
             if let current = probe, current.sequence == sequence {
                 probe?.acked = true
+                adjustAwareness(-1)
                 if !current.askedOthers { roundTrips[current.target] = now - current.sentAt }
             } else if let relay = relays.removeValue(forKey: sequence) {
                 out.append(.send(message(.ack(sequence: relay.sequence)), to: relay.requester))
@@ -326,6 +342,7 @@ public struct Membership: Sendable {
                 // News of this member: refute suspicion or death by a higher incarnation.
                 guard member.incarnation >= me.incarnation, member.status != .alive || member.incarnation > me.incarnation else { return [] }
                 me.incarnation = member.incarnation + 1
+                if member.status == .suspect || member.status == .dead { adjustAwareness(+1) }
                 queue.enqueue(.member(me))
                 return [.memberChanged(me)]
             }

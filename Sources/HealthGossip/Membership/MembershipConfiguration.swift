@@ -31,7 +31,7 @@ public struct MembershipConfiguration: Sendable, Equatable {
 
     public init(
         protocolPeriod: UInt64 = 200, pingTimeout: UInt64 = 80, indirectProbes: Int = 4, suspicionMultiplier: Double = 5,
-        retransmitMultiplier: Int = 4, gossipInterval: UInt64 = 50, gossipFanout: Int = 3, deadRetention: UInt64 = 60_000,
+        retransmitMultiplier: Int = 6, gossipInterval: UInt64 = 50, gossipFanout: Int = 3, deadRetention: UInt64 = 60_000,
         maxUpdatesPerMessage: Int = 16
     ) {
         self.protocolPeriod = protocolPeriod
