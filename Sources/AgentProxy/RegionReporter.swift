@@ -5,16 +5,20 @@ import RegionAgent
 /// Turns the agent's endpoints (their selectors' summaries and the admin API's drains) into
 /// the report gossip spreads, and decides when a new one is worth sending: at once when an
 /// endpoint's serving state, drain or capacity changes; for latency alone at most every
-/// `latencyInterval` milliseconds, and only when it moved by more than a fifth.
+/// `latencyInterval` milliseconds, and only when it moved by more than a fifth; and, changed or
+/// not, every `refreshInterval`, so that a member that missed an update (dissemination is
+/// probabilistic) is repaired within seconds rather than at the next full-state sync.
 public struct RegionReporter: Sendable {
     public let endpoints: [AgentAdminRouter.Endpoint]
     public let drained: NIOLockedValueBox<Set<String>>
     public let latencyInterval: UInt64
+    public let refreshInterval: UInt64
 
-    public init(endpoints: [AgentAdminRouter.Endpoint], drained: NIOLockedValueBox<Set<String>>, latencyInterval: UInt64 = 1_000) {
+    public init(endpoints: [AgentAdminRouter.Endpoint], drained: NIOLockedValueBox<Set<String>>, latencyInterval: UInt64 = 1_000, refreshInterval: UInt64 = 5_000) {
         self.endpoints = endpoints
         self.drained = drained
         self.latencyInterval = latencyInterval
+        self.refreshInterval = refreshInterval
     }
 
     public func current() -> [EndpointReport] {
@@ -34,7 +38,7 @@ public struct RegionReporter: Sendable {
     public func shouldPublish(
         _ current: [EndpointReport], roundTrips: [RegionRoundTrip] = [], last: [EndpointReport]?, lastRoundTrips: [RegionRoundTrip] = [], sinceLast: UInt64
     ) -> Bool {
-        guard let last, last.count == current.count else { return true }
+        guard let last, last.count == current.count, sinceLast < refreshInterval else { return true }
         for (now, before) in zip(current, last) {
             if now.up != before.up || now.drained != before.drained || now.capacityPermille != before.capacityPermille { return true }
         }

@@ -17,6 +17,7 @@ final class GossipSyncHandler: ChannelInboundHandler {
     private var buffer: ByteBuffer?
     private var received = 0
     private var updates: [GossipUpdate] = []
+    private var merged = false
 
     init(engine: NIOLoopBound<GossipEngine>, initiator: Bool) {
         self.engine = engine
@@ -63,11 +64,25 @@ final class GossipSyncHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            engine.value.merge(fullState: updates, now: GossipNode.now())
-            updates = []
+            mergeOnce()
             if initiator { context.close(promise: nil) } else { sendState(context: context) }
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// The initiator closed its output first, so when the answer ends NIO closes the channel
+    /// outright instead of reporting `inputClosed`: what was read is merged here.
+    func channelInactive(context: ChannelHandlerContext) {
+        if initiator { mergeOnce() }
+        context.fireChannelInactive()
+    }
+
+    /// Every update read is signed and stands on its own, so a cut-short answer is still merged.
+    private func mergeOnce() {
+        guard !merged else { return }
+        merged = true
+        engine.value.merge(fullState: updates, now: GossipNode.now())
+        updates = []
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
