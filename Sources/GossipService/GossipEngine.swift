@@ -6,6 +6,10 @@ import NIOCore
 /// The gossip member on its event loop: frames in (authenticated, replay-checked, decoded) go
 /// to the SWIM state machine, and its directives go out as sealed datagrams. Confined to one
 /// loop; the outside reads `view` and calls in through the loop.
+///
+/// Two clocks: `now` parameters are the wall clock (milliseconds since the epoch), which frames
+/// carry and replay windows and report versions need; the state machine's timers run on the
+/// monotonic clock, so a wall-clock step cannot fire or delay a suspicion.
 final class GossipEngine {
     let name: String
     private var membership: Membership
@@ -79,16 +83,17 @@ final class GossipEngine {
 
     func receive(datagram bytes: ByteBuffer, from source: SocketAddress, now: UInt64) {
         guard let (sender, message) = open(bytes.readableBytesView, now: now), let host = source.ipAddress, let port = source.port else { return }
-        perform(membership.receive(message, from: sender, address: GossipAddress(host: host, port: UInt16(port)), now: now), now: now)
+        perform(membership.receive(message, from: sender, address: GossipAddress(host: host, port: UInt16(port)), now: Self.monotonic()), now: now)
     }
 
     private var nextViewRefresh: UInt64 = 0
 
     func tick(now: UInt64) {
-        perform(membership.tick(now: now), now: now)
+        let elapsed = Self.monotonic()
+        perform(membership.tick(now: elapsed), now: now)
         // Round trips change without any membership event: refresh the view now and then.
-        if now >= nextViewRefresh {
-            nextViewRefresh = now + 1_000
+        if elapsed >= nextViewRefresh {
+            nextViewRefresh = elapsed + 1_000
             publishView()
         }
     }
@@ -96,18 +101,18 @@ final class GossipEngine {
         membership.advertise(address)
         publishView()
     }
-    func join(_ seeds: [GossipAddress], now: UInt64) { perform(membership.join(seeds: seeds, now: now), now: now) }
-    func leave(now: UInt64) { perform(membership.leave(now: now), now: now) }
+    func join(_ seeds: [GossipAddress], now: UInt64) { perform(membership.join(seeds: seeds, now: Self.monotonic()), now: now) }
+    func leave(now: UInt64) { perform(membership.leave(now: Self.monotonic()), now: now) }
 
     func publish(region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip], now: UInt64) {
-        perform(membership.publish(region: region, endpoints: endpoints, roundTrips: roundTrips, now: now), now: now)
+        perform(membership.publish(region: region, endpoints: endpoints, roundTrips: roundTrips, now: Self.monotonic(), notBefore: now), now: now)
     }
 
     var fullState: [GossipUpdate] { membership.fullState }
 
     func merge(fullState updates: [GossipUpdate], now: UInt64) {
         metrics.syncs.increment()
-        perform(membership.merge(fullState: updates, now: now), now: now)
+        perform(membership.merge(fullState: updates, now: Self.monotonic()), now: now)
     }
 
     /// A member to sync with now and then: a random reachable one.
@@ -136,6 +141,9 @@ final class GossipEngine {
         datagrams?.flush()
         if changed { publishView() }
     }
+
+    /// Milliseconds on the monotonic clock.
+    static func monotonic() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1_000_000 }
 
     private func socketAddress(_ address: GossipAddress) -> SocketAddress? {
         if let known = addresses[address] { return known }

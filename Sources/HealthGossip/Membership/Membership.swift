@@ -156,9 +156,12 @@ public struct Membership: Sendable {
     }
 
     /// Publishes this agent's report; its version grows past every earlier one, across
-    /// restarts too (versions are at least `now`).
-    public mutating func publish(region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip] = [], now: UInt64) -> [MembershipDirective] {
-        let version = max((reports[me.name]?.version ?? 0) + 1, now)
+    /// restarts too: versions are at least `notBefore` (the shell passes the wall clock in
+    /// milliseconds; `now` otherwise).
+    public mutating func publish(
+        region: String, endpoints: [EndpointReport], roundTrips: [RegionRoundTrip] = [], now: UInt64, notBefore: UInt64? = nil
+    ) -> [MembershipDirective] {
+        let version = max((reports[me.name]?.version ?? 0) + 1, notBefore ?? now)
         let report = RegionReport(origin: me.name, region: region, version: version, endpoints: endpoints, roundTrips: roundTrips)
         reports[me.name] = report
         queue.enqueue(.report(report))
