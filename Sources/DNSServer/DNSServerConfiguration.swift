@@ -1,3 +1,4 @@
+import DNSWire
 import NIOCore
 
 /// How the DNS server listens. Answer content is `QueryEngineConfiguration`'s business.
@@ -11,16 +12,13 @@ public struct DNSServerConfiguration: Sendable {
             self.port = port
         }
 
-        /// `127.0.0.1:5353`, `[::1]:5353`.
+        /// `127.0.0.1:5353`, `[::1]:5353`; port 0 picks a free port.
         public init?(_ text: String) {
-            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-            var host = String(text[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            guard !host.isEmpty else { return nil }
+            guard let (host, port) = HostPort.parse(text) else { return nil }
             self.init(host: host, port: port)
         }
 
-        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+        public var description: String { HostPort.format(host: host, port: port) }
     }
 
     public var listen: [ListenAddress]

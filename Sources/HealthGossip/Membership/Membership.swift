@@ -243,10 +243,9 @@ public struct Membership: Sendable {
         switch incoming.kind {
         case .ping(let sequence):
             out.append(.send(message(.ack(sequence: sequence), including: introduce), to: address))
-        case .pingRequest(let sequence, let target, let targetAddress):
+        case .pingRequest(let sequence, _, let targetAddress):
             let relayed = nextSequence()
             relays[relayed] = Relay(requester: address, sequence: sequence, sentAt: now)
-            _ = target
             out.append(.send(message(.ping(sequence: relayed)), to: targetAddress))
         case .ack(let sequence):
             if let current = probe, current.sequence == sequence {

@@ -25,22 +25,13 @@ struct GossipOptions: ParsableArguments {
         }
     }
 
-    /// Like a gossip address, but port 0 (a free port, advertised once bound) is allowed.
-    static func listenAddress(_ text: String) -> GossipAddress? {
-        if text.hasSuffix(":0"), var address = GossipAddress(String(text.dropLast()) + "1") {
-            address.port = 0
-            return address
-        }
-        return GossipAddress(text)
-    }
-
     /// The gossip configuration, or nil when this process does not gossip.
     func configuration(role: MemberRole, region: String = "", defaultAddress: String? = nil) throws -> GossipNode.Configuration? {
         guard let text = gossip ?? defaultAddress else {
             if !join.isEmpty || gossipKeyFile != nil { throw ValidationError("--join and --gossip-key-file need a gossip address (--gossip)") }
             return nil
         }
-        guard let listen = Self.listenAddress(text) else { throw ValidationError("gossip address \(text): expected host:port") }
+        guard let listen = GossipAddress(text, allowingPortZero: true) else { throw ValidationError("gossip address \(text): expected host:port") }
         guard let gossipKeyFile else { throw ValidationError("gossip needs --gossip-key-file: every message is authenticated") }
         let keyring: GossipKeyring
         do { keyring = try GossipKeyring.load(path: gossipKeyFile) } catch { throw ValidationError("\(error)") }

@@ -138,19 +138,15 @@ struct ServeCommand: AsyncParsableCommand {
         Task {
             await reloader.waitUntilTrapping()
             var printed: Set<String> = []
+            func line(_ label: String, _ address: SocketAddress) -> String {
+                "\(label) \(HostPort.format(host: address.ipAddress ?? "", port: address.port ?? 0))\n"
+            }
             for address in await server.boundAddresses() {
-                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
-                let line = "listening \(host):\(address.port ?? 0)"
-                if printed.insert(line).inserted { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+                let text = line("listening", address)
+                if printed.insert(text).inserted { FileHandle.standardOutput.write(Data(text.utf8)) }
             }
-            if let adminServer, let address = await adminServer.boundAddress() {
-                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
-                FileHandle.standardOutput.write(Data("admin \(host):\(address.port ?? 0)\n".utf8))
-            }
-            if let gossipNode, let address = await gossipNode.boundAddress() {
-                let host = address.protocol == .inet6 ? "[\(address.ipAddress ?? "")]" : address.ipAddress ?? ""
-                FileHandle.standardOutput.write(Data("gossip \(host):\(address.port ?? 0)\n".utf8))
-            }
+            if let adminServer, let address = await adminServer.boundAddress() { FileHandle.standardOutput.write(Data(line("admin", address).utf8)) }
+            if let gossipNode, let address = await gossipNode.boundAddress() { FileHandle.standardOutput.write(Data(line("gossip", address).utf8)) }
         }
         try await group.run()
     }
