@@ -25,11 +25,16 @@ final class BackendConnectionPool {
         self.idleTimeout = idleTimeout
     }
 
-    /// An open idle connection to `backend`, if there is one.
-    func checkout(_ backend: Int) -> Idle? {
+    /// An open idle connection to `backend`, if there is one, now relaying to `owner` (the
+    /// hand-over back from `checkin`).
+    func checkout(_ backend: Int, for owner: ProxyServerHandler) -> Idle? {
         let now = NIODeadline.now()
         while let candidate = idle[backend].popLast() {
-            if candidate.channel.isActive, now - candidate.since < idleTimeout { return candidate }
+            if candidate.channel.isActive, now - candidate.since < idleTimeout {
+                candidate.relay.owner = owner
+                candidate.relay.pool = nil
+                return candidate
+            }
             candidate.channel.close(promise: nil)
         }
         return nil

@@ -275,10 +275,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         backendIndex = index
         // An upgrade gets a fresh connection: many servers (NIO's among them) only switch
         // protocols on a connection's first request.
-        if !upgradeRequested, let idle = pool?.checkout(index) {
+        if !upgradeRequested, let idle = pool?.checkout(index, for: self) {
             reused = true
-            idle.relay.owner = self
-            idle.relay.pool = nil
             return connected(idle.channel, relay: idle.relay)
         }
         reused = false
