@@ -240,9 +240,11 @@ public struct Membership: Sendable {
             if case .member(let news) = update { news.name == me.name && news.status != .alive && news.incarnation < me.incarnation } else { false }
         }
         let introduce: GossipUpdate? = stale || stranger ? .member(me) : nil
+        var introduced = false
         switch incoming.kind {
         case .ping(let sequence):
             out.append(.send(message(.ack(sequence: sequence), including: introduce), to: address))
+            introduced = true
         case .pingRequest(let sequence, _, let targetAddress):
             let relayed = nextSequence()
             relays[relayed] = Relay(requester: address, sequence: sequence, sentAt: now)
@@ -263,9 +265,8 @@ public struct Membership: Sendable {
         case .gossip:
             break
         }
-        if stale, case .ping = incoming.kind {} else if stale {
-            out.append(.send(GossipMessage(.gossip, updates: [.member(me)]), to: address))
-        }
+        // Other messages get no answer to carry the correction: it goes on its own.
+        if stale, !introduced { out.append(.send(GossipMessage(.gossip, updates: [.member(me)]), to: address)) }
         return out
     }
 
