@@ -150,11 +150,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Failover drills: the local deployment they (and `meridian demo`) start, the probes that
+        // query it as clients of every region, and the report judged against SLOs.
+        .target(
+            name: "Drill",
+            dependencies: ["DNSWire", "Topology", .product(name: "Yams", package: "Yams")] + nioHTTP,
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "meridian",
             dependencies: [
                 "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent", "MetricsExport",
-                "GossipService", "HealthGossip", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GossipService", "HealthGossip", "Drill", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,6 +206,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "DrillTests", dependencies: ["Drill"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DNSWire"]),
     ]
 )
