@@ -118,6 +118,16 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
                 loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(syncInterval)), delay: .milliseconds(Int64(syncInterval))) { _ in
                     if let partner = engine.value.syncPartner { Self.sync(with: partner, engine: engine) }
                 }
+                // Retry the seeds every second while nobody else is known: a member started
+                // before its seeds (an agent before the DNS nodes) or cut off from every other
+                // member would otherwise stay alone for good.
+                if !seeds.isEmpty {
+                    loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                        guard engine.value.syncPartner == nil else { return }
+                        engine.value.join(seeds, now: Self.now())
+                        for seed in seeds { Self.sync(with: seed, engine: engine) }
+                    }
+                }
             }.get()
             try? await gracefulShutdown()
             // Say goodbye so that others need not wait for a suspicion timeout.
