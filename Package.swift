@@ -154,7 +154,7 @@ let package = Package(
         // query it as clients of every region, and the report judged against SLOs.
         .target(
             name: "Drill",
-            dependencies: ["DNSWire", "Topology", .product(name: "Yams", package: "Yams")] + nioHTTP,
+            dependencies: ["DNSWire", "Topology", "HealthGossip", .product(name: "Yams", package: "Yams")] + nioHTTP,
             swiftSettings: strict
         ),
 
@@ -162,7 +162,7 @@ let package = Package(
             name: "meridian",
             dependencies: [
                 "DNSServer", "ZoneStore", "QueryEngine", "Topology", "Steering", "DNSWire", "Admin", "DemoBackend", "HTTPService", "AgentProxy", "RegionAgent", "MetricsExport",
-                "GossipService", "HealthGossip", "Drill", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GossipService", "HealthGossip", "Drill", "ServiceSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
