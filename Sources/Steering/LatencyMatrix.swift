@@ -1,45 +1,55 @@
 /// Measured round-trip times between regions (milliseconds), and the region orders derived
 /// from them. Hysteresis is applied here, when measurements arrive, not per query: a region
-/// stays first until another is better by more than `hysteresis` (so answers do not flap on
-/// noise), and queries only read the resulting order.
+/// moves ahead of another only when it is clearly faster — by more than `hysteresis` of the
+/// other's time and by more than `minimumMarginMs` — so answers do not flap on noise, and
+/// regions whose times are within noise of each other keep their distance order (on one LAN,
+/// or loopback, every round trip is "1 ms" give or take jitter). Queries only read the orders.
 public struct LatencyMatrix: Sendable, Equatable {
     /// `milliseconds[from][to]`, nil when not measured.
     public private(set) var milliseconds: [[Double?]]
     /// For each region: all regions, best first (measured ones by latency, the rest by distance).
     public private(set) var orders: [[Int]]
-    /// A new best must beat the current first by this fraction to replace it.
+    /// A region must beat another by this fraction of the other's time to pass it…
     public let hysteresis: Double
+    /// …and by this many milliseconds.
+    public let minimumMarginMs: Double
 
     /// Nothing measured yet: a region is 0 ms from itself, and orders are the distance orders.
-    public init(distanceOrders: [[Int]], hysteresis: Double = 0.2) {
+    public init(distanceOrders: [[Int]], hysteresis: Double = 0.2, minimumMarginMs: Double = 5) {
         let count = distanceOrders.count
         milliseconds = (0..<count).map { row in (0..<count).map { $0 == row ? 0 : nil } }
         orders = distanceOrders
         self.hysteresis = hysteresis
+        self.minimumMarginMs = minimumMarginMs
     }
 
     public var hasMeasurements: Bool { milliseconds.contains { $0.contains { $0 != nil } } }
 
-    /// Records a measurement and recomputes the order of regions as seen from `from`.
+    /// Records a measurement and recomputes the order of regions as seen from `from`: measured
+    /// regions first, starting from their current order, then the unmeasured ones by distance.
     public mutating func record(from: Int, to: Int, milliseconds value: Double, distanceOrders: [[Int]]) {
+        let newlyMeasured = milliseconds[from][to] == nil
         milliseconds[from][to] = value
-        let previousFirst = orders[from].first
-        let distance = distanceOrders[from]
-        var order = distance.sorted { a, b in
-            switch (milliseconds[from][a], milliseconds[from][b]) {
-            case let (x?, y?): return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return distance.firstIndex(of: a)! < distance.firstIndex(of: b)!
+        let row = milliseconds[from]
+        var order = orders[from].filter { row[$0] != nil && !(newlyMeasured && $0 == to) }
+        if newlyMeasured {
+            // A region measured for the first time joins at its place by distance; from there
+            // it moves up only if clearly faster, like any other.
+            let rank = { (region: Int) in distanceOrders[from].firstIndex(of: region) ?? Int.max }
+            order.insert(to, at: order.firstIndex { rank($0) > rank(to) } ?? order.count)
+        }
+        // Adjacent swaps while a later region is clearly faster than the one before it. Each
+        // swap removes one inversion of the measured times, so this ends.
+        var swapped = true
+        while swapped {
+            swapped = false
+            for i in order.indices.dropLast() where clearlyFaster(row[order[i + 1]]!, than: row[order[i]]!) {
+                order.swapAt(i, i + 1)
+                swapped = true
             }
         }
-        // Hysteresis: keep the current first unless the new best is clearly better.
-        if let previousFirst, let best = order.first, best != previousFirst,
-           let bestMs = milliseconds[from][best], let previousMs = milliseconds[from][previousFirst],
-           bestMs * (1 + hysteresis) >= previousMs {
-            order.removeAll { $0 == previousFirst }
-            order.insert(previousFirst, at: 0)
-        }
-        orders[from] = order
+        orders[from] = order + distanceOrders[from].filter { row[$0] == nil }
     }
+
+    private func clearlyFaster(_ a: Double, than b: Double) -> Bool { b - a > max(minimumMarginMs, b * hysteresis) }
 }

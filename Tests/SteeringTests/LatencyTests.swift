@@ -55,3 +55,38 @@ struct LatencyTests {
         }
     }
 }
+
+/// Round trips within noise of each other (a LAN, loopback) must not reorder regions: the
+/// failover target would flap between them with every measurement.
+struct LatencyNoiseTests {
+    let distance = [[0, 1, 2], [1, 0, 2], [2, 1, 0]]
+
+    @Test func timesWithinTheMarginKeepTheDistanceOrder() {
+        var matrix = LatencyMatrix(distanceOrders: distance)
+        for round in 0..<50 {
+            // 0.4–1.6 ms jitter, alternately favouring 1 and 2.
+            matrix.record(from: 0, to: 1, milliseconds: round.isMultiple(of: 2) ? 1.6 : 0.4, distanceOrders: distance)
+            matrix.record(from: 0, to: 2, milliseconds: round.isMultiple(of: 2) ? 0.4 : 1.6, distanceOrders: distance)
+            #expect(matrix.orders[0] == [0, 1, 2], "round \(round): \(matrix.orders[0])")
+        }
+        matrix.record(from: 0, to: 2, milliseconds: 0.5, distanceOrders: distance)
+        matrix.record(from: 0, to: 1, milliseconds: 40, distanceOrders: distance)
+        #expect(matrix.orders[0] == [0, 2, 1], "40 ms is clearly slower than 0.5 ms")
+    }
+
+    @Test func aRegionMeasuredLateJoinsAtItsDistancePlace() {
+        var matrix = LatencyMatrix(distanceOrders: distance)
+        matrix.record(from: 0, to: 2, milliseconds: 1, distanceOrders: distance)
+        matrix.record(from: 0, to: 1, milliseconds: 0, distanceOrders: distance)
+        #expect(matrix.orders[0] == [0, 1, 2], "1 and 2 are within noise: distance decides")
+    }
+
+    @Test func aRegionFarBackMovesUpPastSeveralSlowerOnes() {
+        let four = [[0, 1, 2, 3], [1, 0, 2, 3], [2, 1, 0, 3], [3, 2, 1, 0]]
+        var matrix = LatencyMatrix(distanceOrders: four)
+        matrix.record(from: 0, to: 1, milliseconds: 100, distanceOrders: four)
+        matrix.record(from: 0, to: 2, milliseconds: 120, distanceOrders: four)
+        matrix.record(from: 0, to: 3, milliseconds: 10, distanceOrders: four)
+        #expect(matrix.orders[0] == [0, 3, 1, 2])
+    }
+}
