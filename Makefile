@@ -5,10 +5,11 @@ LISTEN ?= 127.0.0.1:5353
 REGIONS ?= regions
 ADMIN ?= 127.0.0.1:8053
 # Debian packages the build, the tests and the benchmarks use.
-APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl
+# chromium: the status page test loads the page headless.
+APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium
 BIN := .build/debug/meridian
 
-.PHONY: deps build serve check test bench clean
+.PHONY: deps build demo drill serve check test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -21,6 +22,16 @@ deps:
 
 build: deps
 	$(SWIFT) build --product meridian
+
+## The whole system on this machine: 2 DNS nodes (127.0.0.1:5353, 127.0.0.2:5353), an agent per
+## region, demo backends; status page http://127.0.0.1:8053/. Ctrl-C stops every process.
+demo: build
+	$(BIN) demo --zones $(ZONES) --regions $(REGIONS)
+
+## A self-contained failover drill on free ports: SCENARIO="--fail-region us-east" by default.
+SCENARIO ?= --fail-region us-east
+drill: build
+	$(BIN) drill $(SCENARIO) --zones $(ZONES) --regions $(REGIONS) --json drill.json --svg drill.svg
 
 ## Serve zones/ on 127.0.0.1:5353 (UDP and TCP). Try: dig @127.0.0.1 -p 5353 www.example.com
 serve: build

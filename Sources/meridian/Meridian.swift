@@ -9,7 +9,7 @@ struct Meridian: AsyncParsableCommand {
         abstract: "Meridian: an authoritative DNS server and global load balancer.",
         subcommands: [
             ServeCommand.self, CheckCommand.self, ExplainCommand.self, BackendCommand.self, AgentCommand.self, KeygenCommand.self, MembersCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, DrillCommand.self,
         ]
     )
 

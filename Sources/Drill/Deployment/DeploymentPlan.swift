@@ -41,6 +41,11 @@ public struct DeploymentPlan: Sendable {
         /// The network a drill's queries carry as EDNS Client Subnet (the region's first IPv4
         /// client network), so the DNS tier steers them as clients of this region.
         public var subnet: NetworkPrefix
+
+        public init(name: String, subnet: NetworkPrefix) {
+            self.name = name
+            self.subnet = subnet
+        }
     }
 
     public var zonesDirectory: String

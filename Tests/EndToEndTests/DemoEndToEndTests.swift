@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// `meridian demo` as a user runs it: a whole deployment that answers `dig` and `curl`, and
+/// leaves no process behind when stopped with Ctrl-C or killed outright.
+@Suite(.serialized) struct DemoEndToEndTests {
+    @Test func demoAnswersAsEveryRegionAndStopsEveryProcessOnCtrlC() throws {
+        let demo = try DemoProcess()
+        defer { demo.kill() }
+        #expect(demo.dnsNodes.count == 2)
+        for node in demo.dnsNodes {
+            let usEast = try digShort(node, "www.example.com", "+subnet=10.1.0.0/16")
+            let euWest = try digShort(node, "www.example.com", "+subnet=10.2.0.0/16")
+            #expect(!usEast.isEmpty && Set(usEast).isSubset(of: ["127.0.0.11", "127.0.0.12"]), "us-east clients got \(usEast)")
+            #expect(!euWest.isEmpty && Set(euWest).isSubset(of: ["127.0.0.21", "127.0.0.22"]), "eu-west clients got \(euWest)")
+        }
+        // The guide's curl line goes through a real proxy to a real backend.
+        let curlLine = try #require(demo.output.split(separator: "\n").first { $0.contains("curl -H 'Host: www.example.com'") })
+        let url = try #require(curlLine.split(separator: " ").first { $0.hasPrefix("http://") })
+        let fetched = try run("curl", ["-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: www.example.com", String(url)])
+        #expect(fetched.output == "200")
+
+        let children = demo.children()
+        #expect(children.count == 15, "2 DNS nodes + 3 agents + 10 backends, got \(children.count)")
+        demo.signal(SIGINT)
+        #expect(demo.waitForExit(timeout: 20) == 0, "\(demo.output)")
+        let lingering = children.filter { kill($0, 0) == 0 }
+        #expect(lingering.isEmpty, "still running after Ctrl-C: \(lingering)")
+    }
+
+    @Test func childrenExitWhenTheDemoIsKilledOutright() throws {
+        let demo = try DemoProcess()
+        defer { demo.kill() }
+        let children = demo.children()
+        #expect(!children.isEmpty)
+        demo.signal(SIGKILL)
+        _ = demo.waitForExit(timeout: 5)
+        let gone = secondsUntil(15) { children.allSatisfy { kill($0, 0) != 0 || isZombie($0) } }
+        #expect(gone != nil, "children outlived a SIGKILLed demo: \(children.filter { kill($0, 0) == 0 })")
+    }
+
+    func digShort(_ node: String, _ arguments: String...) throws -> [String] {
+        let colon = node.lastIndex(of: ":")!
+        let result = try run("dig", ["@" + node[..<colon], "-p", String(node[node.index(after: colon)...]), "+time=2", "+tries=2", "+short"] + arguments)
+        return result.output.split(separator: "\n").map(String.init)
+    }
+
+    func isZombie(_ pid: Int32) -> Bool {
+        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
+    }
+}
+
+/// `meridian demo --free-ports` with its output in a file, parsed once it prints `ready`.
+final class DemoProcess: @unchecked Sendable {
+    let process = Process()
+    let outputFile: URL
+    private(set) var dnsNodes: [String] = []
+    private(set) var statusURL = ""
+
+    init(arguments: [String] = []) throws {
+        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-demo-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        defer { try? handle.close() }
+        process.executableURL = Repo.binary
+        process.currentDirectoryURL = Repo.root
+        process.arguments = ["demo", "--free-ports"] + arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        guard secondsUntil(120, { output.contains("\nready\n") || !process.isRunning }) != nil, output.contains("\nready\n") else {
+            kill()
+            throw ProcessError("meridian demo did not get ready:\n\(output)")
+        }
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix("dns ") { dnsNodes.append(String(line.dropFirst(4))) }
+            if line.hasPrefix("status ") { statusURL = String(line.dropFirst(7)) }
+        }
+    }
+
+    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+
+    /// PIDs of the processes the demo started.
+    func children() -> [Int32] {
+        let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
+        var pids = Set(text.split(separator: " ").compactMap { Int32($0) })
+        // Children spawned from other threads are listed under those threads.
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
+        for task in tasks {
+            let more = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
+            pids.formUnion(more.split(separator: " ").compactMap { Int32($0) })
+        }
+        return pids.sorted()
+    }
+
+    func signal(_ sig: Int32) { Foundation.kill(process.processIdentifier, sig) }
+
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        guard secondsUntil(timeout, { !process.isRunning }) != nil else { return nil }
+        return process.terminationStatus
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        signal(SIGINT)
+        if waitForExit(timeout: 15) == nil { signal(SIGKILL) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: outputFile) }
+}

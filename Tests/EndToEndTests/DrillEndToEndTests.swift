@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// `meridian drill` on the repo's demo topology, as CI and operators run it: a self-contained
+/// deployment on free ports, the fault, the recovery, a JSON report and a plot, and nothing left
+/// running afterwards.
+@Suite(.serialized) struct DrillEndToEndTests {
+    /// The acceptance drill: every client region converges within the SLO, no stale
+    /// answers after convergence, and full recovery.
+    @Test func failRegionDrillMeetsItsSLOs() throws {
+        let drill = try runDrill(["--fail-region", "us-east", "--http"])
+        #expect(drill.status == 0, "drill failed:\n\(drill.output)")
+        let report = try #require(drill.report)
+        #expect(report["passed"] as? Bool == true)
+        let regions = try #require(report["regions"] as? [[String: Any]])
+        #expect(Set(regions.compactMap { $0["region"] as? String }) == ["us-east", "eu-west", "ap-south"])
+        for region in regions {
+            let name = region["region"] as? String ?? "?"
+            #expect(region["staleAnswers"] as? Int == 0, "\(name) got stale answers")
+            if name == "us-east" {
+                // us-east's own clients were answered with us-east's endpoints, then moved away and back.
+                #expect(region["affected"] as? Bool == true)
+                let exclude = try #require(region["excludeMs"] as? Double, "us-east never converged")
+                #expect(exclude <= 3000)
+                let readmit = try #require(region["readmitMs"] as? Double, "us-east never readmitted")
+                #expect(readmit <= 5000)
+                #expect(region["recoveredFully"] as? Bool == true)
+            } else {
+                #expect(region["affected"] as? Bool == false, "\(name) never had us-east's endpoints")
+            }
+        }
+        // Clients following the answers really fetched through the proxies.
+        let http = try #require(regions.first?["http"] as? [String: Any])
+        #expect((http["requests"] as? Int ?? 0) > 0)
+        #expect(drill.svg.hasPrefix("<svg") || drill.svg.hasPrefix("<?xml"))
+        #expect(drill.svg.contains("us-east") && drill.svg.contains("eu-west") && drill.svg.contains("ap-south"))
+        #expect(drill.output.contains("PASS"))
+        #expect(drill.lingering.isEmpty, "processes outlived the drill: \(drill.lingering)")
+    }
+
+    /// The agent process really dies (SIGKILL) and is restarted: gossip must notice the death.
+    @Test func killAgentDrillFailsOverAndBack() throws {
+        let drill = try runDrill(["--kill-agent", "eu-west", "--slo-exclude", "4s", "--slo-readmit", "8s", "--recovery-duration", "9s"])
+        #expect(drill.status == 0, "drill failed:\n\(drill.output)")
+        let regions = try #require(drill.report?["regions"] as? [[String: Any]])
+        let euWest = try #require(regions.first { $0["region"] as? String == "eu-west" })
+        #expect(euWest["affected"] as? Bool == true)
+        #expect(euWest["excludeMs"] as? Double != nil)
+        #expect(euWest["recoveredFully"] as? Bool == true)
+        #expect(drill.lingering.isEmpty, "processes outlived the drill: \(drill.lingering)")
+    }
+
+    /// An SLO that cannot be met makes the drill exit 1 and say what was missed.
+    @Test func missedSLOFailsTheDrill() throws {
+        let drill = try runDrill(["--fail-endpoint", "aps-www-a", "--slo-exclude", "1ms", "--fault-duration", "3s", "--recovery-duration", "3s"])
+        #expect(drill.status == 1, "\(drill.output)")
+        #expect(drill.report?["passed"] as? Bool == false)
+        #expect(drill.output.contains("FAIL"))
+    }
+
+    struct DrillRun {
+        var status: Int32
+        var output: String
+        var report: [String: Any]?
+        var svg: String
+        var lingering: [String]
+    }
+
+    func runDrill(_ arguments: [String]) throws -> DrillRun {
+        let dir = try Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("drill.json").path
+        let svg = dir.appendingPathComponent("drill.svg").path
+        let work = dir.appendingPathComponent("work").path
+        let result = try run(
+            Repo.binary.path,
+            [
+                "drill", "--zones", Repo.root.appendingPathComponent("zones").path, "--regions", Repo.root.appendingPathComponent("regions").path,
+                "--work-directory", work, "--baseline", "2s", "--fault-duration", "6s", "--recovery-duration", "6s", "--json", json, "--svg", svg,
+            ] + arguments,
+            timeout: 180
+        )
+        let report = FileManager.default.contents(atPath: json).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        // Every process of the drill's deployment ran with the work folder in its arguments.
+        let lingering = try run("pgrep", ["-af", work]).output.split(separator: "\n").map(String.init).filter { !$0.contains("pgrep") }
+        return DrillRun(
+            status: result.status, output: result.output, report: report, svg: (try? String(contentsOfFile: svg, encoding: .utf8)) ?? "", lingering: lingering
+        )
+    }
+}
