@@ -74,12 +74,20 @@ final class DemoProcess: @unchecked Sendable {
             throw ProcessError("meridian demo did not get ready:\n\(output)")
         }
         for line in output.split(separator: "\n") {
-            if line.hasPrefix("dns ") { dnsNodes.append(String(line.dropFirst(4))) }
+            if line.hasPrefix("dns ") { dnsNodes.append(String(line.split(separator: " ")[1])) }
             if line.hasPrefix("status ") { statusURL = String(line.dropFirst(7)) }
         }
     }
 
     var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+
+    /// The demo's work folder (rewritten region files, logs), from its first line.
+    var workDirectory: URL? {
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("logs in ") }),
+              let start = line.range(of: "logs in ")
+        else { return nil }
+        return URL(fileURLWithPath: String(line[start.upperBound...])).deletingLastPathComponent()
+    }
 
     /// PIDs of the processes the demo started.
     func children() -> [Int32] {

@@ -58,6 +58,37 @@ import Testing
         #expect(drill.output.contains("FAIL"))
     }
 
+    /// Against a running deployment (`--server`), a drill only uses admin APIs: it fails an
+    /// endpoint as an override on every DNS node, drops the override on recovery, and kills
+    /// nothing.
+    @Test func drillAgainstARunningDeploymentUsesOnlyAdminAPIs() throws {
+        let demo = try DemoProcess()
+        defer { demo.kill() }
+        let children = demo.children()
+        let lines = demo.output.split(separator: "\n").filter { $0.hasPrefix("dns ") }.map { $0.split(separator: " ").map(String.init) }
+        let targets = lines.flatMap { ["--server", $0[1], "--admin", $0[3]] }
+        let regions = try #require(demo.workDirectory).appendingPathComponent("regions").path
+        let dir = try Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("remote.json").path
+        let result = try run(
+            Repo.binary.path,
+            ["drill", "--fail-endpoint", "euw-www-a", "--regions", regions, "--baseline", "1s", "--fault-duration", "3s", "--recovery-duration", "3s", "--json", json] + targets,
+            timeout: 120
+        )
+        #expect(result.status == 0, "\(result.output)")
+        let report = try #require(FileManager.default.contents(atPath: json).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        let euWest = try #require((report["regions"] as? [[String: Any]])?.first { $0["region"] as? String == "eu-west" })
+        #expect(euWest["affected"] as? Bool == true)
+        #expect(euWest["recoveredFully"] as? Bool == true)
+        #expect(children.allSatisfy { kill($0, 0) == 0 }, "a process of the deployment died")
+        // The overrides are gone: every node serves every endpoint up again.
+        for line in lines {
+            let state = try run("curl", ["-sS", "-m", "5", "http://\(line[3])/v1/state"]).output
+            #expect(!state.contains(#""up" : false"#), "\(line[1]) still has an endpoint down: \(state)")
+        }
+    }
+
     struct DrillRun {
         var status: Int32
         var output: String

@@ -67,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("Ready in \(String(format: "%.1f", DrillClock.seconds(since: started))) s.\n")
         say(Self.guide(plan))
-        for node in plan.dnsNodes { say("dns \(node.listen)") }
+        for node in plan.dnsNodes { say("dns \(node.listen) admin \(node.admin)") }
         say("status http://\(plan.dnsNodes[0].admin)/")
         say("ready")
         _ = await interrupted.value
