@@ -90,14 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "meridian")
 
         // Metrics go to a Prometheus registry, served on the admin API's /metrics.
-        let exporter = MetricsExporter()
+        let exporter = MetricsExporter(durationHistogramBuckets: DNSMetrics.histogramBuckets)
         exporter.bootstrapMetricsSystem()
         let metrics = DNSMetrics()
         let failedOpen = metrics.steeringFailedOpen
         let engine = QueryEngineConfiguration(
             maxUDPPayload: maxUDPSize, nsid: nsid.map(Self.nsidBytes), identity: identity, version: versionString,
             allowTransfer: allowTransfer.compactMap(NetworkPrefix.init), defaultLocation: try steering.location(),
-            failOpen: !steering.failClosed, onFailOpen: { failedOpen.increment() }
+            failOpen: !steering.failClosed, onFailOpen: { failedOpen.increment() },
+            steeredAnswerCounter: { service, region in
+                let counter = metrics.steeredAnswerCounter(service: service, region: region)
+                return { counter.increment() }
+            }
         )
         let loader = ZoneDirectoryLoader(directory: zones)
         let report = loader.load()
