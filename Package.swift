@@ -143,7 +143,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Admin HTTP API of a DNS node: health reports in; state, totals and events out.
+        // Admin HTTP API of a DNS node: health reports in; state, totals, events and the status page out.
         .target(
             name: "Admin",
             dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService", "GossipService", "HealthGossip", "MetricsExport"] + nioHTTP,

@@ -8,8 +8,8 @@ import QueryEngine
 import Steering
 
 /// The DNS node's admin API as a pure function of request → response over the snapshot store:
-/// `GET /healthz`, `GET /v1/state`, `GET /v1/summary`, `GET /v1/events`,
-/// `PUT /v1/endpoints/{name}/health`, `PUT /v1/latency`, and with gossip
+/// `GET /` (the status page), `GET /healthz`, `GET /v1/state`, `GET /v1/summary`,
+/// `GET /v1/events`, `PUT /v1/endpoints/{name}/health`, `PUT /v1/latency`, and with gossip
 /// `DELETE /v1/endpoints/{name}/health` (drop an override) and `GET /v1/members`.
 public struct AdminRouter: HTTPRouter {
     public typealias Response = HTTPRouterResponse
@@ -43,6 +43,9 @@ public struct AdminRouter: HTTPRouter {
     public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
         let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
         if let metrics, let response = metrics.route(method: method, path: path) { return response }
+        if parts.isEmpty || parts == ["status"] {
+            return get(method, Response(status: 200, body: StatusPage.html, contentType: StatusPage.contentType))
+        }
         if parts == ["healthz"] {
             return get(method, Response(status: 200, body: "ok\n", contentType: "text/plain"))
         }

@@ -85,6 +85,24 @@ struct AdminRouterTests {
         services: [www: Service(name: www, policy: .nearest, ttl: 30, answers: 2, sticky: false, failover: [], file: "s", line: 1)]
     )
 
+    @Test func theStatusPageIsOneSelfContainedDocument() {
+        let node = Node()
+        for path in ["/", "/status"] {
+            let page = node.request("GET", path)
+            #expect(page.status == 200)
+            #expect(page.contentType == "text/html; charset=utf-8")
+            #expect(page.body.hasPrefix("<!doctype html>"))
+            for hook in ["data-endpoint", "data-region", "data-state", "document.body.dataset.loaded = \"true\""] {
+                #expect(page.body.contains(hook), "the page sets \(hook)")
+            }
+            for external in ["http://", "https://", "//cdn", "<link", "<script src", " src=", "@import", "url("] {
+                #expect(!page.body.contains(external), "the page must load nothing from elsewhere: found \(external)")
+            }
+        }
+        #expect(node.request("POST", "/").status == 405)
+        #expect(node.request("GET", "/v1/members").status == 404, "without gossip: the page hides its members section")
+    }
+
     @Test func theSummaryHasTheTotalsMetricsHave() throws {
         let node = Node()
         for _ in 0..<5 { node.metrics.record(.respond(length: 12, rcode: .noError, qtype: .a), transport: .udp, nanoseconds: 40_000) }
