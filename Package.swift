@@ -118,7 +118,7 @@ let package = Package(
         ),
 
         // Prometheus exposition for admin APIs: a registry, its swift-metrics factory and the
-        // `GET /metrics` route (text format 0.0.4). The agent serves it; the DNS node can too.
+        // `GET /metrics` route (text format 0.0.4), served by agents and DNS nodes.
         .target(
             name: "MetricsExport",
             dependencies: [
@@ -143,7 +143,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Admin HTTP API of a DNS node: health reports in, state out.
+        // Admin HTTP API of a DNS node: health reports in; state, totals, events and the status page out.
         .target(
             name: "Admin",
             dependencies: ["DNSServer", "QueryEngine", "Steering", "HTTPService", "GossipService", "HealthGossip", "MetricsExport"] + nioHTTP,
@@ -198,12 +198,19 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: [
-                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire",
+                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "Admin", "DNSServer", "QueryEngine", "Steering", "Topology", "DNSWire", "GossipService", "HealthGossip", "HTTPService",
+                "MetricsExport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "DrillTests", dependencies: ["Drill"]),

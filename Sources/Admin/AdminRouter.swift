@@ -1,5 +1,6 @@
 import DNSServer
 import GossipService
+import HealthGossip
 import MetricsExport
 import Foundation
 import HTTPService
@@ -7,7 +8,8 @@ import QueryEngine
 import Steering
 
 /// The DNS node's admin API as a pure function of request → response over the snapshot store:
-/// `GET /healthz`, `GET /v1/state`, `PUT /v1/endpoints/{name}/health`, and with gossip
+/// `GET /` (the status page), `GET /healthz`, `GET /v1/state`, `GET /v1/summary`,
+/// `GET /v1/events`, `PUT /v1/endpoints/{name}/health`, `PUT /v1/latency`, and with gossip
 /// `DELETE /v1/endpoints/{name}/health` (drop an override) and `GET /v1/members`.
 public struct AdminRouter: HTTPRouter {
     public typealias Response = HTTPRouterResponse
@@ -18,22 +20,43 @@ public struct AdminRouter: HTTPRouter {
     let gossip: GossipHooks?
     /// Serves `GET /metrics` (Prometheus) when given.
     let metrics: MetricsExporter?
+    /// The query totals `GET /v1/summary` reports, when given.
+    let queryMetrics: DNSMetrics?
+    /// Health changes: written by `PUT /v1/endpoints/{name}/health`, read by `GET /v1/events`.
+    let events: HealthEventLog?
+    /// When this router (and so the node) started: the summary's uptime.
+    let started = ContinuousClock.now
+    let startedAt = Date()
 
-    public init(store: SnapshotStore, token: String?, gossip: GossipHooks? = nil, metrics: MetricsExporter? = nil) {
+    public init(
+        store: SnapshotStore, token: String?, gossip: GossipHooks? = nil, metrics: MetricsExporter? = nil,
+        queryMetrics: DNSMetrics? = nil, events: HealthEventLog? = nil
+    ) {
         self.store = store
         self.token = token
         self.gossip = gossip
         self.metrics = metrics
+        self.queryMetrics = queryMetrics
+        self.events = events
     }
 
     public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
         let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
         if let metrics, let response = metrics.route(method: method, path: path) { return response }
+        if parts.isEmpty || parts == ["status"] {
+            return get(method, Response(status: 200, body: StatusPage.html, contentType: StatusPage.contentType))
+        }
         if parts == ["healthz"] {
-            return method == "GET" ? Response(status: 200, body: "ok\n", contentType: "text/plain") : error(405, "method \(method) not allowed here")
+            return get(method, Response(status: 200, body: "ok\n", contentType: "text/plain"))
         }
         if parts == ["v1", "state"] {
-            return method == "GET" ? Response(status: 200, body: state()) : error(405, "method \(method) not allowed here")
+            return get(method, Response(status: 200, body: state()))
+        }
+        if parts == ["v1", "summary"], let queryMetrics {
+            return get(method, Response(status: 200, body: json(summary(queryMetrics))))
+        }
+        if parts == ["v1", "events"], let events {
+            return get(method, Response(status: 200, body: json(Self.eventsJSON(events.recent()))))
         }
         if parts == ["v1", "latency"] {
             guard method == "PUT" else { return error(405, "method \(method) not allowed here") }
@@ -41,7 +64,7 @@ public struct AdminRouter: HTTPRouter {
             return setLatency(body: body)
         }
         if parts == ["v1", "members"], let gossip {
-            return method == "GET" ? Response(status: 200, body: json(gossip.membersJSON())) : error(405, "method \(method) not allowed here")
+            return get(method, Response(status: 200, body: json(gossip.membersJSON())))
         }
         if parts.count == 4, parts[0] == "v1", parts[1] == "endpoints", parts[3] == "health" {
             guard method == "PUT" || (method == "DELETE" && gossip != nil) else { return error(405, "method \(method) not allowed here") }
@@ -49,6 +72,11 @@ public struct AdminRouter: HTTPRouter {
             return method == "PUT" ? setHealth(endpoint: parts[2], body: body) : clearOverride(endpoint: parts[2])
         }
         return error(404, "no such resource: \(path)")
+    }
+
+    /// `response` for GET, 405 for any other method.
+    func get(_ method: String, _ response: @autoclosure () -> Response) -> Response {
+        method == "GET" ? response() : error(405, "method \(method) not allowed here")
     }
 
     struct HealthReport: Decodable {
@@ -70,7 +98,7 @@ public struct AdminRouter: HTTPRouter {
         let up = report.up
         let capacity = report.capacity ?? 1
         guard (0...1).contains(capacity) else { return error(400, "capacity must be between 0 and 1") }
-        let found: Bool = store.update { snapshot in
+        let found: Bool = store.updateHealth(logging: events, source: { _ in .admin }) { snapshot in
             guard let table = snapshot.steering, let id = table.endpoints.firstIndex(where: { $0.name == name }) else { return (snapshot, false) }
             var health = snapshot.health
             health.up[id] = up
@@ -115,6 +143,9 @@ public struct AdminRouter: HTTPRouter {
     func state() -> String {
         let snapshot = store.snapshot
         guard let table = snapshot.steering else { return json(["generation": snapshot.generation, "regions": [Any](), "services": [Any]()]) }
+        // What the agents last said about each endpoint, for what health alone does not show.
+        let reports = gossip?.view().reports.values.flatMap(\.endpoints) ?? []
+        let reported = Dictionary(reports.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         let regions: [[String: Any]] = table.topology.regions.sorted { $0.name < $1.name }.map { region in
             [
                 "name": region.name,
@@ -122,11 +153,16 @@ public struct AdminRouter: HTTPRouter {
                 "clients": region.clients.map(\.description),
                 "endpoints": region.endpoints.map { endpoint -> [String: Any] in
                     let id = table.endpoints.firstIndex { $0.name == endpoint.name }!
-                    return [
+                    let report = reported[endpoint.name]
+                    let drained = report?.drained ?? false
+                    var entry: [String: Any] = [
                         "name": endpoint.name, "address": endpoint.address.description, "port": endpoint.port,
                         "weight": endpoint.weight, "up": snapshot.health.up[id], "capacity": snapshot.health.capacity[id],
-                        "services": endpoint.services.map(\.description),
+                        "services": endpoint.services.map(\.description), "drained": drained,
+                        "state": Self.servedState(serving: snapshot.health.isServing(id), drained: drained),
                     ]
+                    if let report, report.latencyMicroseconds > 0 { entry["latencyMs"] = Double(report.latencyMicroseconds) / 1000 }
+                    return entry
                 },
             ]
         }
@@ -141,6 +177,12 @@ public struct AdminRouter: HTTPRouter {
             }
         }
         return json(["generation": snapshot.generation, "regions": regions, "services": services, "latency": latency])
+    }
+
+    /// What the status page shows for an endpoint: `up` while it is answered with; otherwise
+    /// `drained` when its agent drained it, else `down`.
+    static func servedState(serving: Bool, drained: Bool) -> String {
+        serving ? "up" : drained ? "drained" : "down"
     }
 
     func error(_ status: Int, _ message: String) -> Response { .error(status, message) }

@@ -17,22 +17,41 @@ public enum GossipHealth {
         }
     }
 
-    public static func apply(_ view: GossipView, to base: HealthView, table: SteeringTable, overrides: [String: Override] = [:]) -> HealthView {
-        var health = base
-        var reported: [String: (EndpointReport, origin: String)] = [:]
+    /// What gossip, or an operator override, says about one endpoint, and on whose word.
+    public struct Verdict: Sendable, Equatable {
+        public var up: Bool
+        public var capacity: Double
+        public var source: HealthSource
+    }
+
+    /// The verdict on every endpoint that a report or an override speaks for, by name.
+    public static func verdicts(_ view: GossipView, overrides: [String: Override] = [:]) -> [String: Verdict] {
+        var verdicts: [String: Verdict] = [:]
         for report in view.reports.values {
-            for endpoint in report.endpoints { reported[endpoint.name] = (endpoint, report.origin) }
+            let agentGone = view.status(of: report.origin).map { $0 >= .dead } ?? false
+            for endpoint in report.endpoints {
+                verdicts[endpoint.name] = Verdict(
+                    up: endpoint.up && !endpoint.drained && !agentGone, capacity: Double(endpoint.capacityPermille) / 1000,
+                    source: agentGone ? .agentDead : endpoint.drained ? .drain : .gossip
+                )
+            }
         }
+        for (name, override) in overrides { verdicts[name] = Verdict(up: override.up, capacity: override.capacity, source: .admin) }
+        return verdicts
+    }
+
+    public static func apply(_ view: GossipView, to base: HealthView, table: SteeringTable, overrides: [String: Override] = [:]) -> HealthView {
+        apply(verdicts(view, overrides: overrides), from: view, to: base, table: table)
+    }
+
+    /// `apply` with the verdicts already made (the DNS node logs their sources too).
+    public static func apply(_ verdicts: [String: Verdict], from view: GossipView, to base: HealthView, table: SteeringTable) -> HealthView {
+        var health = base
         health.latency = latency(view, base: base.latency, table: table)
         for (id, endpoint) in table.endpoints.enumerated() {
-            if let override = overrides[endpoint.name] {
-                health.up[id] = override.up
-                health.capacity[id] = override.capacity
-            } else if let (report, origin) = reported[endpoint.name] {
-                let agentGone = view.status(of: origin).map { $0 >= .dead } ?? false
-                health.up[id] = report.up && !report.drained && !agentGone
-                health.capacity[id] = Double(report.capacityPermille) / 1000
-            }
+            guard let verdict = verdicts[endpoint.name] else { continue }
+            health.up[id] = verdict.up
+            health.capacity[id] = verdict.capacity
         }
         return health
     }

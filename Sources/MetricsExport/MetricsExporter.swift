@@ -3,8 +3,8 @@ import HTTPService
 import Prometheus
 
 /// Prometheus exposition for an admin API: a registry, the swift-metrics factory that records
-/// into it, and the `GET /metrics` route that renders it. The agent's admin API serves one; the
-/// DNS node's admin API can serve one the same way.
+/// into it, and the `GET /metrics` route that renders it. The admin APIs of agents and DNS
+/// nodes each serve one.
 public struct MetricsExporter: Sendable {
     /// The Prometheus text exposition format.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -15,9 +15,13 @@ public struct MetricsExporter: Sendable {
     /// they need no global state (tests use their own exporter).
     public let factory: PrometheusMetricsFactory
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// `durationHistogramBuckets`: the buckets of timers by label, where the Prometheus default
+    /// (5 ms to 10 s) does not fit what they measure.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), durationHistogramBuckets: [String: [Duration]] = [:]) {
         self.registry = registry
-        factory = PrometheusMetricsFactory(registry: registry)
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = durationHistogramBuckets
+        self.factory = factory
     }
 
     /// Makes `factory` the process's swift-metrics backend. Once per process.

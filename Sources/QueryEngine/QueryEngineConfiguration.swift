@@ -20,11 +20,16 @@ public struct QueryEngineConfiguration: Sendable {
     public var failOpen: Bool
     /// Called each time steering fails open (a metric at the edge; the engine stays pure).
     public var onFailOpen: (@Sendable () -> Void)?
+    /// Makes the counter of answers for a service (its absolute name) from a region. Called for
+    /// every (service, region) pair when a snapshot compiles its topology, so that counting an
+    /// answer on the query path is a call, with nothing looked up or allocated.
+    public var steeredAnswerCounter: (@Sendable (_ service: String, _ region: String) -> @Sendable () -> Void)?
 
     public init(
         maxUDPPayload: UInt16 = 1232, nsid: [UInt8]? = nil, identity: String? = nil, version: String? = nil,
         allowTransfer: [NetworkPrefix] = [], defaultLocation: GeoLocation = GeoLocation(latitude: 0, longitude: 0),
-        failOpen: Bool = true, onFailOpen: (@Sendable () -> Void)? = nil
+        failOpen: Bool = true, onFailOpen: (@Sendable () -> Void)? = nil,
+        steeredAnswerCounter: (@Sendable (_ service: String, _ region: String) -> @Sendable () -> Void)? = nil
     ) {
         self.maxUDPPayload = maxUDPPayload
         self.nsid = nsid
@@ -34,5 +39,6 @@ public struct QueryEngineConfiguration: Sendable {
         self.defaultLocation = defaultLocation
         self.failOpen = failOpen
         self.onFailOpen = onFailOpen
+        self.steeredAnswerCounter = steeredAnswerCounter
     }
 }

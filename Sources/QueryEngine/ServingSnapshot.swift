@@ -15,6 +15,9 @@ public final class ServingSnapshot: Sendable {
     public let steering: SteeringTable?
     /// Endpoint health as last reported; a health change publishes a new snapshot sharing the rest.
     public let health: HealthView
+    /// `[service][region]`: counts an answer for a service from a region (from the
+    /// configuration's `steeredAnswerCounter`; empty without one).
+    let steeredAnswerCounters: [[@Sendable () -> Void]]
 
     public init(sources: [String: ZoneData], configuration: QueryEngineConfiguration, generation: Int, topology: Topology? = nil) {
         self.sources = sources
@@ -26,6 +29,11 @@ public final class ServingSnapshot: Sendable {
         self.generation = generation
         self.steering = steering
         self.health = HealthView(endpointCount: steering?.endpoints.count ?? 0)
+        if let table = steering, let make = configuration.steeredAnswerCounter {
+            steeredAnswerCounters = table.services.map { compiled in table.regionNames.map { make(compiled.service.name.description, $0) } }
+        } else {
+            steeredAnswerCounters = []
+        }
     }
 
     private init(sharing other: ServingSnapshot, health: HealthView, generation: Int) {
@@ -33,6 +41,7 @@ public final class ServingSnapshot: Sendable {
         sources = other.sources
         configuration = other.configuration
         steering = other.steering
+        steeredAnswerCounters = other.steeredAnswerCounters
         self.health = health
         self.generation = generation
     }

@@ -10,6 +10,7 @@ struct SteeringInput {
     let seed: UInt64
     let failOpen: Bool
     let onFailOpen: (@Sendable () -> Void)?
+    let answerCounters: [[@Sendable () -> Void]]
 
     init(snapshot: ServingSnapshot, client: ClientContext, clientSubnet: ClientSubnet?) {
         table = snapshot.steering
@@ -19,6 +20,7 @@ struct SteeringInput {
         seed = client.randomSeed
         failOpen = snapshot.configuration.failOpen
         onFailOpen = snapshot.configuration.onFailOpen
+        answerCounters = snapshot.steeredAnswerCounters
     }
 
     /// Writes the steered records for `service` under `owner`. Returns the ECS scope, or nil
@@ -50,6 +52,12 @@ struct SteeringInput {
                 writer.header[.tc] = true
                 break
             }
+        }
+        // Counted by the region of the first record: the one the answer is from, except for
+        // weighted and fail-open answers, which mix regions and whose first record is the one
+        // most clients use. A truncated answer holds no record; the client's retry over TCP counts.
+        if !answerCounters.isEmpty, !writer.header[.tc] {
+            answerCounters[service][table.regionOfEndpoint[Int(decision.endpoints[0])]]()
         }
         return decision.scopePrefixLength
     }

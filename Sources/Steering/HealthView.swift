@@ -14,6 +14,7 @@ public struct HealthView: Sendable, Equatable {
         capacity = Array(repeating: 1, count: endpointCount)
     }
 
+    /// Whether steering answers with the endpoint: up, with some healthy capacity.
     @inline(__always)
-    func isServing(_ endpoint: Int) -> Bool { up[endpoint] && capacity[endpoint] > 0 }
+    public func isServing(_ endpoint: Int) -> Bool { up[endpoint] && capacity[endpoint] > 0 }
 }

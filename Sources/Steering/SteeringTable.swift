@@ -11,7 +11,8 @@ public final class SteeringTable: Sendable {
     public let regionNames: [String]
     /// A hash of each endpoint's name: the key for sticky (rendezvous) hashing.
     let endpointSeeds: [UInt64]
-    let regionOfEndpoint: [Int]
+    /// The region (an index into `regionNames`) of each endpoint.
+    public let regionOfEndpoint: [Int]
     /// (network, region), longest prefixes first.
     let clientNetworks: [(prefix: NetworkPrefix, region: Int)]
     /// For each region: every region, itself first, then by great-circle distance.

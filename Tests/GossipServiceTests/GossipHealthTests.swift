@@ -57,6 +57,16 @@ struct GossipHealthTests {
         #expect(health.capacity[0] == 0.25)
     }
 
+    @Test func everyVerdictNamesItsSource() {
+        let reported = GossipHealth.verdicts(Self.view(agentStatus: .alive, e1Up: false, e2Drained: true))
+        #expect(reported["e1"] == .init(up: false, capacity: 0, source: .gossip))
+        #expect(reported["e2"] == .init(up: false, capacity: 1, source: .drain))
+        #expect(reported["w1"] == nil, "no agent reports on w1")
+        let dead = GossipHealth.verdicts(Self.view(agentStatus: .dead), overrides: ["e2": .init(up: true, capacity: 0.5)])
+        #expect(dead["e1"] == .init(up: false, capacity: 0.5, source: .agentDead))
+        #expect(dead["e2"] == .init(up: true, capacity: 0.5, source: .admin))
+    }
+
     @Test func agentsRoundTripsBuildTheRegionMatrix() {
         var view = Self.view(agentStatus: .alive)
         view.reports["agent-east"]?.roundTrips = [RegionRoundTrip(region: "west", microseconds: 80_000), RegionRoundTrip(region: "nowhere", microseconds: 1)]

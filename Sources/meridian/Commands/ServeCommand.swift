@@ -90,14 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "meridian")
 
         // Metrics go to a Prometheus registry, served on the admin API's /metrics.
-        let exporter = MetricsExporter()
+        let exporter = MetricsExporter(durationHistogramBuckets: DNSMetrics.histogramBuckets)
         exporter.bootstrapMetricsSystem()
         let metrics = DNSMetrics()
         let failedOpen = metrics.steeringFailedOpen
         let engine = QueryEngineConfiguration(
             maxUDPPayload: maxUDPSize, nsid: nsid.map(Self.nsidBytes), identity: identity, version: versionString,
             allowTransfer: allowTransfer.compactMap(NetworkPrefix.init), defaultLocation: try steering.location(),
-            failOpen: !steering.failClosed, onFailOpen: { failedOpen.increment() }
+            failOpen: !steering.failClosed, onFailOpen: { failedOpen.increment() },
+            steeredAnswerCounter: { service, region in
+                let counter = metrics.steeredAnswerCounter(service: service, region: region)
+                return { counter.increment() }
+            }
         )
         let loader = ZoneDirectoryLoader(directory: zones)
         let report = loader.load()
@@ -112,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
             topology = try topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
         }
         let store = SnapshotStore(ZoneReloader.snapshot(from: report, topology: topology, configuration: engine, generation: 1))
+        let events = HealthEventLog(initial: store.snapshot)
         let server = DNSServer(
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
@@ -120,7 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, metrics: metrics, logger: logger
         )
         var adminServer: HTTPListener?
-        let gossipFeed = try gossip.configuration(role: .dns).map { Self.gossipFeed($0, store: store, logger: logger) }
+        let gossipFeed = try gossip.configuration(role: .dns).map { Self.gossipFeed($0, store: store, events: events, logger: logger) }
         let (gossipNode, hooks) = (gossipFeed?.0, gossipFeed?.1)
         let reloader = ZoneReloader(
             loader: loader, topologyLoader: topologyLoader, store: store, metrics: metrics, logger: logger, afterReload: { hooks?.reapply() }
@@ -129,7 +134,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let gossipNode { services.append(.init(service: gossipNode)) }
         if let admin, let address = DNSServerConfiguration.ListenAddress(admin) {
             let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-            let server = HTTPListener.admin(host: address.host, port: address.port, router: AdminRouter(store: store, token: token, gossip: hooks, metrics: exporter), logger: logger)
+            let server = HTTPListener.admin(
+                host: address.host, port: address.port,
+                router: AdminRouter(store: store, token: token, gossip: hooks, metrics: exporter, queryMetrics: metrics, events: events),
+                logger: logger
+            )
             services.append(.init(service: server))
             adminServer = server
         }
@@ -152,14 +161,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The DNS node's gossip member, feeding what it learns into the serving snapshot's health
-    /// (operator overrides from the admin API on top).
-    static func gossipFeed(_ configuration: GossipNode.Configuration, store: SnapshotStore, logger: Logger) -> (GossipNode, GossipHooks) {
+    /// (operator overrides from the admin API on top), each change logged with its source.
+    static func gossipFeed(_ configuration: GossipNode.Configuration, store: SnapshotStore, events: HealthEventLog, logger: Logger) -> (GossipNode, GossipHooks) {
         let overrides = NIOLockedValueBox<[String: GossipHealth.Override]>([:])
         let apply: @Sendable (GossipView) -> Void = { view in
-            let overriding = overrides.withLockedValue { $0 }
-            store.update { snapshot in
+            let verdicts = GossipHealth.verdicts(view, overrides: overrides.withLockedValue { $0 })
+            store.updateHealth(logging: events, source: { verdicts[$0]?.source ?? .gossip }) { snapshot in
                 guard let table = snapshot.steering else { return (snapshot, ()) }
-                let health = GossipHealth.apply(view, to: snapshot.health, table: table, overrides: overriding)
+                let health = GossipHealth.apply(verdicts, from: view, to: snapshot.health, table: table)
                 return (health == snapshot.health ? snapshot : snapshot.with(health: health), ())
             }
         }
