@@ -89,6 +89,33 @@ import Testing
         }
     }
 
+    /// Ctrl-C in the middle of the fault stops the drill and every process it started.
+    @Test func interruptedDrillStopsItsDeployment() throws {
+        let dir = try Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let work = dir.appendingPathComponent("work").path
+        let output = dir.appendingPathComponent("drill.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = Repo.binary
+        process.currentDirectoryURL = Repo.root
+        process.arguments = ["drill", "--fail-region", "us-east", "--work-directory", work, "--fault-duration", "30s"]
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try? handle.close()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let text = { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+        #expect(secondsUntil(90) { text().contains("[fault") } != nil, "the drill never reached its fault phase:\n\(text())")
+        kill(process.processIdentifier, SIGINT)
+        #expect(secondsUntil(20) { !process.isRunning } != nil)
+        #expect(process.terminationStatus == 130, "\(text())")
+        #expect(text().contains("interrupted"))
+        let lingering = try run("pgrep", ["-af", work]).output.split(separator: "\n").filter { !$0.contains("pgrep") }
+        #expect(lingering.isEmpty, "processes outlived the interrupted drill: \(lingering)")
+    }
+
     struct DrillRun {
         var status: Int32
         var output: String

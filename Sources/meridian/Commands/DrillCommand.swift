@@ -121,7 +121,13 @@ struct DrillCommand: AsyncParsableCommand {
             }
         }
         defer { interrupted.cancel() }
-        let recording = try await drill.value
+        let recording: DrillRecording
+        do {
+            recording = try await drill.value
+        } catch is CancellationError {
+            status("interrupted; every process the drill started is stopped")
+            throw ExitCode(130)
+        }
         let report = DrillReport(recording: recording, slo: slo)
         print("")
         print(report.table(color: isatty(STDOUT_FILENO) == 1))
