@@ -213,7 +213,7 @@ let package = Package(
                 "MetricsExport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DrillTests", dependencies: ["Drill"]),
+        .testTarget(name: "DrillTests", dependencies: ["Drill", "Topology"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DNSWire"]),
     ]
 )

@@ -75,7 +75,15 @@ public struct DeploymentPlan: Sendable {
         guard !files.isEmpty else { throw DeploymentError("\(regionsDirectory): no region files (*.yaml)") }
         let free = FreePorts()
         defer { free.release() }
-        let allocate: (String) throws -> Int = { host in try free.pick(host: host) }
+        // One new port per old host:port, so a backend URL that two endpoints share stays shared.
+        var moved: [String: Int] = [:]
+        let move: (String, Int) throws -> Int = { host, port in
+            let key = HostPort.format(host: host, port: port)
+            if let port = moved[key] { return port }
+            let new = try free.pick(host: host)
+            moved[key] = new
+            return new
+        }
         var plan = DeploymentPlan(
             zonesDirectory: zonesDirectory, regionsDirectory: regionsDirectory, dnsNodes: [], agents: [], backends: [], endpoints: [], clients: [],
             keyFile: workDirectory + "/gossip.key"
@@ -87,9 +95,10 @@ public struct DeploymentPlan: Sendable {
             case .asConfigured(let dns, let admin, let gossip):
                 node = DNSNode(name: "dns-\(index + 1)", listen: HostPort.format(host: host, port: dns), admin: HostPort.format(host: host, port: admin), gossip: HostPort.format(host: host, port: gossip))
             case .free:
+                // DNS and gossip listen on UDP and TCP: both must be free.
                 node = DNSNode(
                     name: "dns-\(index + 1)", listen: HostPort.format(host: host, port: try free.pick(host: host, udpToo: true)),
-                    admin: HostPort.format(host: host, port: try allocate(host)), gossip: HostPort.format(host: host, port: try free.pick(host: host, udpToo: true))
+                    admin: HostPort.format(host: host, port: try free.pick(host: host)), gossip: HostPort.format(host: host, port: try free.pick(host: host, udpToo: true))
                 )
             }
             plan.dnsNodes.append(node)
@@ -105,9 +114,8 @@ public struct DeploymentPlan: Sendable {
             var region = try TopologyLoader.loadRegion(path: path).mapError { DeploymentError($0.description) }.get()
             var regionFile = path
             if let rewrittenDirectory {
-                let moved = try RegionFileRewriter.rewrite(path: path, allocate: allocate)
                 regionFile = rewrittenDirectory + "/" + file
-                try moved.text.write(toFile: regionFile, atomically: true, encoding: .utf8)
+                try RegionFileRewriter.rewrite(path: path, move: move).write(toFile: regionFile, atomically: true, encoding: .utf8)
                 region = try TopologyLoader.loadRegion(path: regionFile).mapError { DeploymentError($0.description) }.get()
             }
             guard let admin = region.agent.admin, let gossip = region.agent.gossip else {

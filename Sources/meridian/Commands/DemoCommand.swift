@@ -65,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
             cleanUp(work)
             throw error
         }
-        say("Ready in \(String(format: "%.1f", DrillClock.seconds(since: started))) s.\n")
+        say("Ready in \(String(format: "%.1f", Self.seconds(since: started))) s.\n")
         say(Self.guide(plan))
         for node in plan.dnsNodes { say("dns \(node.listen) admin \(node.admin)") }
         say("status http://\(plan.dnsNodes[0].admin)/")
@@ -85,6 +85,11 @@ struct DemoCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// What to try, with this deployment's real addresses.
     static func guide(_ plan: DeploymentPlan) -> String {
         let node = plan.dnsNodes[0]
@@ -102,17 +107,9 @@ struct DemoCommand: AsyncParsableCommand {
         if let backend = plan.backends.first {
             lines.append("  curl -X POST http://\(backend.listen)/admin/fail        # fail one backend of \(backend.endpoint); /admin/recover undoes it")
         }
-        lines.append("  meridian drill --fail-region \(plan.agents.first?.region ?? "us-east")    # a self-contained failover drill (own deployment, free ports)")
+        lines.append("  \(CommandLine.arguments[0]) drill --fail-region \(plan.agents.first?.region ?? "us-east")    # a self-contained failover drill (own deployment, free ports)")
         lines.append("")
         lines.append("Ctrl-C stops everything.")
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Elapsed time for the command line's messages.
-enum DrillClock {
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
