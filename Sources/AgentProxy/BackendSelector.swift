@@ -87,6 +87,9 @@ public final class BackendSelector: Sendable {
         }
     }
 
+    /// Every backend's state is backed by a check (see `HealthCheckStateMachine.verified`).
+    public var allVerified: Bool { state.withLockedValue { $0.health.allSatisfy(\.verified) } }
+
     public func isDrained(_ index: Int) -> Bool { state.withLockedValue { $0.drained[index] } }
 
     /// Records a backend's time to response head.

@@ -21,6 +21,10 @@ public struct RegionReporter: Sendable {
         self.refreshInterval = refreshInterval
     }
 
+    /// Whether every backend's state has been checked, so that a first report tells the truth:
+    /// an agent restarted while its backends are dead must not announce them up meanwhile.
+    public var verified: Bool { endpoints.allSatisfy { $0.selector.allVerified } }
+
     public func current() -> [EndpointReport] {
         let drainedNames = drained.withLockedValue { $0 }
         return endpoints.map { endpoint in

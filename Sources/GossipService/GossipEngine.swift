@@ -157,7 +157,8 @@ final class GossipEngine {
         let snapshot = GossipView(
             me: name,
             members: membership.members.map { GossipView.Member(update: $0, roundTripMilliseconds: membership.roundTrips[$0.name]) },
-            reports: membership.reports
+            reports: membership.reports,
+            reportsFromBefore: membership.reportsFromBefore
         )
         let previous = view.withLockedValue { view -> GossipView in
             defer { view = snapshot }

@@ -3,9 +3,10 @@ import Steering
 
 /// The health the DNS tier steers by, from what gossip knows. An endpoint is down when its
 /// agent's latest report says it is not serving or is drained, or when that agent is dead or
-/// has left; an agent that is only suspected still counts (a missed probe must not flap
-/// answers). Endpoints that no agent reports on keep what `base` says (the default, or the
-/// admin API). Operator overrides (the admin API's PUT) win over everything.
+/// has left, or has come back but not reported since; an agent that is only suspected still
+/// counts (a missed probe must not flap answers). Endpoints that no agent reports on keep what
+/// `base` says (the default, or the admin API). Operator overrides (the admin API's PUT) win
+/// over everything.
 public enum GossipHealth {
     public struct Override: Sendable, Equatable {
         public var up: Bool
@@ -28,7 +29,9 @@ public enum GossipHealth {
     public static func verdicts(_ view: GossipView, overrides: [String: Override] = [:]) -> [String: Verdict] {
         var verdicts: [String: Verdict] = [:]
         for report in view.reports.values {
-            let agentGone = view.status(of: report.origin).map { $0 >= .dead } ?? false
+            // A report from before the agent died describes a process that is gone, even once
+            // the agent is back: its endpoints stay down until it reports again.
+            let agentGone = (view.status(of: report.origin).map { $0 >= .dead } ?? false) || view.reportsFromBefore.contains(report.origin)
             for endpoint in report.endpoints {
                 verdicts[endpoint.name] = Verdict(
                     up: endpoint.up && !endpoint.drained && !agentGone, capacity: Double(endpoint.capacityPermille) / 1000,

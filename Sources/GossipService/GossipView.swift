@@ -13,11 +13,15 @@ public struct GossipView: Sendable, Equatable {
     public var members: [Member]
     /// Latest report per origin agent.
     public var reports: [String: RegionReport]
+    /// Origins whose report is from before their latest death or departure (see
+    /// `Membership.reportsFromBefore`): not to be trusted until they report again.
+    public var reportsFromBefore: Set<String>
 
-    public init(me: String, members: [Member], reports: [String: RegionReport]) {
+    public init(me: String, members: [Member], reports: [String: RegionReport], reportsFromBefore: Set<String> = []) {
         self.me = me
         self.members = members
         self.reports = reports
+        self.reportsFromBefore = reportsFromBefore
     }
 
     public func status(of name: String) -> MemberStatus? { members.first { $0.update.name == name }?.update.status }

@@ -229,6 +229,36 @@ struct GossipEndToEndTests {
         #expect(rejoined != nil, "members: \((try? cluster.nodes.map { try Cluster.members($0).members["agent-us-east"] ?? [:] }) ?? []), answers: \(cluster.answersText("10.1.0.0/16"))")
     }
 
+    /// Found by `meridian drill --kill-agent`: a restarted agent used to be answered at once,
+    /// on the report of its previous life and before checking its backends. Restarted while its
+    /// backends are dead, it must not bring its region back, not even for a moment.
+    @Test func anAgentRestartedWhileItsBackendsAreDeadNeverReadmitsThem() throws {
+        let cluster = try Cluster()
+        defer { cluster.stop() }
+        try cluster.waitUntilReady()
+        let agent = try #require(cluster.agents["us-east"])
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let failedOver = try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { !$0.isEmpty && $0.isDisjoint(with: usEast) } }
+        #expect(failedOver != nil, "answers: \(cluster.answersText("10.1.0.0/16"))")
+        for backend in ["use-a1", "use-a2", "use"] { try cluster.post(backend, "/admin/fail") }
+
+        try cluster.startAgent("us-east")
+        let restarted = Date()
+        var leaked: [Set<String>] = []
+        var rejoined = false
+        // Long enough for the agent to rejoin, check its backends (fall 2 × 500 ms) and report.
+        while Date().timeIntervalSince(restarted) < 4 {
+            let answers = try cluster.answers("10.1.0.0/16")
+            leaked += answers.filter { !$0.isDisjoint(with: usEast) }
+            if !rejoined { rejoined = try cluster.nodes.allSatisfy { try Cluster.members($0).members["agent-us-east"]?["status"] as? String == "alive" } }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(rejoined, "the agent never rejoined: \(cluster.statuses)")
+        #expect(leaked.isEmpty, "us-east answered while its backends were dead: \(leaked)")
+    }
+
     @Test func aNodeWithAnotherKeyNeverJoins() throws {
         let cluster = try Cluster()
         defer { cluster.stop() }

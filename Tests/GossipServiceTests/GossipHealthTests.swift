@@ -48,6 +48,13 @@ struct GossipHealthTests {
         }
     }
 
+    @Test func aRestartedAgentCountsOnlyOnceItReportsAgain() {
+        var back = Self.view(agentStatus: .alive)
+        back.reportsFromBefore = ["agent-east"]
+        #expect(GossipHealth.apply(back, to: HealthView(endpointCount: 3), table: Self.table).up == [false, false, true])
+        #expect(GossipHealth.verdicts(back)["e1"]?.source == .agentDead)
+    }
+
     @Test func operatorOverridesWin() {
         let health = GossipHealth.apply(
             Self.view(agentStatus: .dead), to: HealthView(endpointCount: 3), table: Self.table,

@@ -104,6 +104,28 @@ struct MembershipTests {
         #expect(a.reports["a"]?.version == 1_001)
     }
 
+    /// An agent killed and restarted must not be trusted on its old report: it described a
+    /// process that is gone. Only a report taken in after its return counts again.
+    @Test func aReportFromBeforeDeathDoesNotCountOnceTheMemberIsBack() {
+        var a = Self.machine("a", port: 1, knowing: [Self.member("x", port: 9)])
+        let before = RegionReport(origin: "x", region: "r", version: 5, endpoints: [])
+        _ = a.merge(fullState: [.report(before)], now: 0)
+        #expect(a.reportsFromBefore.isEmpty)
+        var dead = Self.member("x", port: 9)
+        dead.status = .dead
+        _ = a.merge(fullState: [.member(dead)], now: 10)
+        #expect(a.reportsFromBefore == ["x"])
+        // A newer report that arrives while x is still dead (late gossip) is still of the old life.
+        _ = a.merge(fullState: [.report(RegionReport(origin: "x", region: "r", version: 6, endpoints: []))], now: 20)
+        #expect(a.reportsFromBefore == ["x"])
+        // x restarts with a higher incarnation: back alive, but its report is still the old one.
+        _ = a.merge(fullState: [.member(Self.member("x", port: 9, incarnation: 2))], now: 30)
+        #expect(a.member(named: "x")?.status == .alive)
+        #expect(a.reportsFromBefore == ["x"])
+        _ = a.merge(fullState: [.report(RegionReport(origin: "x", region: "r", version: 7, endpoints: []))], now: 40)
+        #expect(a.reportsFromBefore.isEmpty, "a report received while x is alive is of its new life")
+    }
+
     @Test func leavingTellsOthersAndTheyMarkItLeft() {
         var a = Self.machine("a", port: 1, knowing: [Self.member("b", port: 2)])
         var b = Self.machine("b", port: 2, knowing: [Self.member("a", port: 1)])

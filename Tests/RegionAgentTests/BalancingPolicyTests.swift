@@ -63,6 +63,19 @@ struct BalancingPolicyTests {
 }
 
 struct HealthCheckStateMachineTests {
+    /// A backend starts presumed up; its state is verified by a first success, or by a fall.
+    @Test func aBackendIsVerifiedByASuccessOrByAFall() {
+        var healthy = HealthCheckStateMachine(rise: 2, fall: 2)
+        #expect(healthy.state == .up && !healthy.verified)
+        _ = healthy.checkResult(success: true)
+        #expect(healthy.verified)
+        var dead = HealthCheckStateMachine(rise: 2, fall: 2)
+        _ = dead.checkResult(success: false)
+        #expect(!dead.verified, "one failure: presumed up, not yet known")
+        #expect(dead.checkResult(success: false) == .wentDown)
+        #expect(dead.verified)
+    }
+
     @Test func riseAndFall() {
         var machine = HealthCheckStateMachine(rise: 2, fall: 3)
         #expect(machine.state == .up)

@@ -24,6 +24,10 @@ public struct Membership: Sendable {
     public private(set) var me: MemberUpdate
     /// The latest region report per origin agent.
     public private(set) var reports: [String: RegionReport] = [:]
+    /// Origins whose stored report predates their latest death or departure: it described the
+    /// previous life of the process, so it must not count once the member is back, until a
+    /// report sent after its return arrives.
+    public private(set) var reportsFromBefore: Set<String> = []
 
     struct Known: Sendable {
         var update: MemberUpdate
@@ -333,7 +337,12 @@ public struct Membership: Sendable {
         known[update.name] = Known(update: update, since: now)
         setReachable(update.name, update.status <= .suspect)
         if update.status == .suspect { suspects.insert(update.name) } else { suspects.remove(update.name) }
-        if update.status >= .dead { departed.insert(update.name) } else { departed.remove(update.name) }
+        if update.status >= .dead {
+            departed.insert(update.name)
+            if reports[update.name] != nil { reportsFromBefore.insert(update.name) }
+        } else {
+            departed.remove(update.name)
+        }
         queue.enqueue(.member(update))
         return [.memberChanged(update)]
     }
@@ -354,6 +363,8 @@ public struct Membership: Sendable {
         case .report(let report):
             if let current = reports[report.origin], current.version >= report.version { return [] }
             reports[report.origin] = report
+            // Only a report taken in while its origin is alive (or suspected) is of its new life.
+            if let origin = known[report.origin]?.update, origin.status <= .suspect { reportsFromBefore.remove(report.origin) }
             queue.enqueue(.report(report))
             return [.reportChanged(report)]
         }

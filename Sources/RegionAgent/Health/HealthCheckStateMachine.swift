@@ -12,6 +12,10 @@ public struct HealthCheckStateMachine: Sendable, Equatable {
     /// Consecutive 5xx responses that take the backend down (0: never).
     public let errorRun: Int
     public private(set) var state: State
+    /// Whether the state is backed by evidence: a success seen, or a fall taken. Until then an
+    /// up backend is only presumed up (the optimistic start), and the agent does not yet tell
+    /// the DNS tier about it.
+    public private(set) var verified = false
     private var successes = 0
     private var failures = 0
     private var serverErrors = 0
@@ -45,6 +49,7 @@ public struct HealthCheckStateMachine: Sendable, Equatable {
     }
 
     private mutating func succeeded() -> Transition? {
+        verified = true
         failures = 0
         successes += 1
         guard state == .down, successes >= rise else { return nil }
@@ -61,6 +66,7 @@ public struct HealthCheckStateMachine: Sendable, Equatable {
     }
 
     private mutating func goDown() -> Transition? {
+        verified = true
         state = .down
         failures = 0
         successes = 0

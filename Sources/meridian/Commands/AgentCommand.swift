@@ -104,11 +104,14 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     /// Looks at the endpoints every 25 ms and publishes the region's report when it changed
-    /// (a backend's fall is in the DNS tier's hands one gossip hop later).
-    static func publishReports(_ reporter: RegionReporter, region: String, to node: GossipNode, on loop: any EventLoop) {
+    /// (a backend's fall is in the DNS tier's hands one gossip hop later). The first report
+    /// waits until every backend has been checked, for at most `firstReportDeadline` ms.
+    static func publishReports(_ reporter: RegionReporter, region: String, to node: GossipNode, on loop: any EventLoop, firstReportDeadline: UInt64 = 5000) {
         let last = NIOLockedValueBox<(report: [EndpointReport]?, roundTrips: [RegionRoundTrip], at: UInt64)>((nil, [], 0))
+        let started = UInt64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
         loop.scheduleRepeatedTask(initialDelay: .milliseconds(25), delay: .milliseconds(25)) { _ in
             let now = UInt64(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+            if last.withLockedValue({ $0.report == nil }), !reporter.verified, now - started < firstReportDeadline { return }
             let current = reporter.current()
             let roundTrips = node.roundTripsToOtherRegions
             let publish = last.withLockedValue { last -> Bool in
