@@ -98,6 +98,10 @@ public struct AdminRouter: HTTPRouter {
         let up = report.up
         let capacity = report.capacity ?? 1
         guard (0...1).contains(capacity) else { return error(400, "capacity must be between 0 and 1") }
+        guard store.snapshot.steering?.endpoints.contains(where: { $0.name == name }) == true else { return error(404, "no endpoint named '\(name)'") }
+        // With gossip, the operator's word stays until DELETE, whatever agents report. It is
+        // recorded first, so that a gossip update applied meanwhile already honours it.
+        gossip?.overrides.withLockedValue { $0[name] = GossipHealth.Override(up: up, capacity: capacity) }
         let found: Bool = store.updateHealth(logging: events, source: { _ in .admin }) { snapshot in
             guard let table = snapshot.steering, let id = table.endpoints.firstIndex(where: { $0.name == name }) else { return (snapshot, false) }
             var health = snapshot.health
@@ -106,8 +110,6 @@ public struct AdminRouter: HTTPRouter {
             return (snapshot.with(health: health), true)
         }
         guard found else { return error(404, "no endpoint named '\(name)'") }
-        // With gossip, the operator's word stays until DELETE, whatever agents report.
-        gossip?.overrides.withLockedValue { $0[name] = GossipHealth.Override(up: up, capacity: capacity) }
         return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity, "override": gossip != nil]))
     }
 

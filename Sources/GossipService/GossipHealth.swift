@@ -4,9 +4,9 @@ import Steering
 /// The health the DNS tier steers by, from what gossip knows. An endpoint is down when its
 /// agent's latest report says it is not serving or is drained, or when that agent is dead or
 /// has left, or has come back but not reported since; an agent that is only suspected still
-/// counts (a missed probe must not flap answers). Endpoints that no agent reports on keep what
-/// `base` says (the default, or the admin API). Operator overrides (the admin API's PUT) win
-/// over everything.
+/// counts (a missed probe must not flap answers). Endpoints that no agent reports on are served
+/// as configured (up, full capacity). Operator overrides (the admin API's PUT) win over
+/// everything.
 public enum GossipHealth {
     public struct Override: Sendable, Equatable {
         public var up: Bool
@@ -52,9 +52,11 @@ public enum GossipHealth {
         var health = base
         health.latency = latency(view, base: base.latency, table: table)
         for (id, endpoint) in table.endpoints.enumerated() {
-            guard let verdict = verdicts[endpoint.name] else { continue }
-            health.up[id] = verdict.up
-            health.capacity[id] = verdict.capacity
+            // No report and no override: served as configured. (Not `base`, which may still
+            // hold an override just deleted.)
+            let verdict = verdicts[endpoint.name]
+            health.up[id] = verdict?.up ?? true
+            health.capacity[id] = verdict?.capacity ?? 1
         }
         return health
     }

@@ -204,5 +204,15 @@ struct AdminRouterTests {
         #expect(try node.endpoints()["use-a"]?["state"] as? String == "up")
         let latest = try #require(try node.eventList().first)
         #expect(latest["endpoint"] as? String == "use-a" && latest["source"] as? String == "admin" && latest["up"] as? Bool == true)
+
+        // Deleting an override on an endpoint no agent reports on serves it as configured again
+        // (it used to stay down for good: nothing else would ever set it back).
+        #expect(node.request("PUT", "/v1/endpoints/euw-a/health", #"{"up": false}"#).status == 200)
+        #expect(try node.endpoints()["euw-a"]?["state"] as? String == "down")
+        #expect(node.request("DELETE", "/v1/endpoints/euw-a/health", "").status == 200)
+        #expect(try node.endpoints()["euw-a"]?["state"] as? String == "up")
+        // And an agent's word comes back for one it does report on.
+        #expect(node.request("DELETE", "/v1/endpoints/use-a/health", "").status == 200)
+        #expect(try node.endpoints()["use-a"]?["state"] as? String == "drained")
     }
 }

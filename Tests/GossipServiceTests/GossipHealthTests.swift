@@ -33,9 +33,11 @@ struct GossipHealthTests {
 
     @Test func reportsSetHealthAndCapacityOfTheirEndpointsOnly() {
         var base = HealthView(endpointCount: 3)
-        base.up[2] = false  // w1: set by the admin API; no agent reports on it
+        base.up[2] = false  // w1: left down by an override just deleted; no agent reports on it
         let health = GossipHealth.apply(Self.view(agentStatus: .alive, e1Up: false, e2Drained: true), to: base, table: Self.table)
-        #expect(health.up == [false, false, false], "e1 down, e2 drained, w1 as it was")
+        #expect(health.up == [false, false, true], "e1 down, e2 drained, w1 back as configured")
+        let overridden = GossipHealth.apply(Self.view(agentStatus: .alive), to: base, table: Self.table, overrides: ["w1": .init(up: false, capacity: 1)])
+        #expect(overridden.up == [true, true, false], "an override holds w1 down")
         let healthy = GossipHealth.apply(Self.view(agentStatus: .alive), to: HealthView(endpointCount: 3), table: Self.table)
         #expect(healthy.up == [true, true, true])
         #expect(healthy.capacity == [0.5, 1, 1])
