@@ -38,15 +38,14 @@ public struct LatencyMatrix: Sendable, Equatable {
             let rank = { (region: Int) in distanceOrders[from].firstIndex(of: region) ?? Int.max }
             order.insert(to, at: order.firstIndex { rank($0) > rank(to) } ?? order.count)
         }
-        // Adjacent swaps while a later region is clearly faster than the one before it. Each
-        // swap removes one inversion of the measured times, so this ends.
-        var swapped = true
-        while swapped {
-            swapped = false
-            for i in order.indices.dropLast() where clearlyFaster(row[order[i + 1]]!, than: row[order[i]]!) {
-                order.swapAt(i, i + 1)
-                swapped = true
-            }
+        // Insertion: each region moves before the first region ahead of it that it is clearly
+        // faster than. "Clearly faster" is transitive (both margins add up), so the regions
+        // ahead never hold such a pair, and one pass suffices.
+        for i in order.indices.dropFirst() {
+            let region = order[i]
+            guard let j = order[..<i].firstIndex(where: { clearlyFaster(row[region]!, than: row[$0]!) }) else { continue }
+            order.remove(at: i)
+            order.insert(region, at: j)
         }
         orders[from] = order + distanceOrders[from].filter { row[$0] == nil }
     }

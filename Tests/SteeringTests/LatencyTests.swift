@@ -60,6 +60,14 @@ struct LatencyTests {
 /// failover target would flap between them with every measurement.
 struct LatencyNoiseTests {
     let distance = [[0, 1, 2], [1, 0, 2], [2, 1, 0]]
+    let four = [[0, 1, 2, 3], [1, 0, 2, 3], [2, 1, 0, 3], [3, 2, 1, 0]]
+
+    /// Region 0's order after measuring regions 1, 2 and 3 at these round trips, in that order.
+    func order(measuring milliseconds: [Double]) -> [Int] {
+        var matrix = LatencyMatrix(distanceOrders: four)
+        for (offset, ms) in milliseconds.enumerated() { matrix.record(from: 0, to: offset + 1, milliseconds: ms, distanceOrders: four) }
+        return matrix.orders[0]
+    }
 
     @Test func timesWithinTheMarginKeepTheDistanceOrder() {
         var matrix = LatencyMatrix(distanceOrders: distance)
@@ -81,12 +89,13 @@ struct LatencyNoiseTests {
         #expect(matrix.orders[0] == [0, 1, 2], "1 and 2 are within noise: distance decides")
     }
 
+    /// 20, 16 and 12 ms in distance order: no neighbours differ clearly, but 12 is clearly
+    /// faster than 20 and must come first.
+    @Test func aClearlyFasterRegionPassesEvenWhenNoNeighbourDiffersClearly() {
+        #expect(order(measuring: [20, 16, 12]) == [0, 3, 1, 2])
+    }
+
     @Test func aRegionFarBackMovesUpPastSeveralSlowerOnes() {
-        let four = [[0, 1, 2, 3], [1, 0, 2, 3], [2, 1, 0, 3], [3, 2, 1, 0]]
-        var matrix = LatencyMatrix(distanceOrders: four)
-        matrix.record(from: 0, to: 1, milliseconds: 100, distanceOrders: four)
-        matrix.record(from: 0, to: 2, milliseconds: 120, distanceOrders: four)
-        matrix.record(from: 0, to: 3, milliseconds: 10, distanceOrders: four)
-        #expect(matrix.orders[0] == [0, 3, 1, 2])
+        #expect(order(measuring: [100, 120, 10]) == [0, 3, 1, 2])
     }
 }
