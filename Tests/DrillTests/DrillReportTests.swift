@@ -25,6 +25,27 @@ import Testing
         #expect(report.missed.map(\.verdict.objective) == [.exclude])
     }
 
+    /// A region given the failed endpoints in only half of its answers (one of two endpoints
+    /// per answer) gets a clean answer by chance now and then: exclusion needs a run of clean
+    /// answers long enough that chance would not explain it, and chance answers are not stale.
+    @Test func aCleanAnswerByChanceIsNotExclusion() {
+        var drill = SyntheticDrill.failover(excludeAfter: (300, 300), readmitAfter: (100, 100))
+        drill.recording.answers.removeAll { $0.client == east }
+        var turn = 0
+        for node in SyntheticDrill.nodes.indices {
+            drill.answer(.east, node: node) { at in
+                turn += 1
+                // Before the fault and until 600 ms into it: us-east or eu-west, alternately.
+                if at < 1600 || at >= 3100 { return .addresses(turn.isMultiple(of: 2) ? [SyntheticDrill.east[0]] : [SyntheticDrill.west[0]]) }
+                return .addresses([SyntheticDrill.west[0]])
+            }
+        }
+        let region = drill.report().regions[east]
+        #expect(region.affected)
+        #expect(region.excludeMs == 600, "the first of the clean answers in a row, not the first lucky one at 20 ms")
+        #expect(region.staleAnswers == 0)
+    }
+
     @Test func aFlappingNodeCountsStaleAnswers() {
         var drill = SyntheticDrill.failover(excludeAfter: (300, 300), readmitAfter: (100, 100))
         drill.recording.answers.removeAll { $0.client == east && $0.node == 1 }
