@@ -50,25 +50,13 @@ import Testing
     }
 }
 
-/// `meridian demo --free-ports` with its output in a file, parsed once it prints `ready`.
-final class DemoProcess: @unchecked Sendable {
-    let process = Process()
-    let outputFile: URL
+/// `meridian demo --free-ports` in the background, parsed once it prints `ready`.
+final class DemoProcess: MeridianBackground, @unchecked Sendable {
     private(set) var dnsNodes: [String] = []
     private(set) var statusURL = ""
 
     init(arguments: [String] = []) throws {
-        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-demo-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputFile)
-        defer { try? handle.close() }
-        process.executableURL = Repo.binary
-        process.currentDirectoryURL = Repo.root
-        process.arguments = ["demo", "--free-ports"] + arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try super.init(["demo", "--free-ports"] + arguments)
         guard secondsUntil(120, { output.contains("\nready\n") || !process.isRunning }) != nil, output.contains("\nready\n") else {
             kill()
             throw ProcessError("meridian demo did not get ready:\n\(output)")
@@ -79,8 +67,6 @@ final class DemoProcess: @unchecked Sendable {
         }
     }
 
-    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
-
     /// The demo's work folder (rewritten region files, logs), from its first line.
     var workDirectory: URL? {
         guard let line = output.split(separator: "\n").first(where: { $0.contains("logs in ") }),
@@ -89,31 +75,9 @@ final class DemoProcess: @unchecked Sendable {
         return URL(fileURLWithPath: String(line[start.upperBound...])).deletingLastPathComponent()
     }
 
-    /// PIDs of the processes the demo started.
-    func children() -> [Int32] {
-        let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
-        var pids = Set(text.split(separator: " ").compactMap { Int32($0) })
-        // Children spawned from other threads are listed under those threads.
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
-        for task in tasks {
-            let more = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
-            pids.formUnion(more.split(separator: " ").compactMap { Int32($0) })
-        }
-        return pids.sorted()
-    }
-
-    func signal(_ sig: Int32) { Foundation.kill(process.processIdentifier, sig) }
-
-    func waitForExit(timeout: TimeInterval) -> Int32? {
-        guard secondsUntil(timeout, { !process.isRunning }) != nil else { return nil }
-        return process.terminationStatus
-    }
-
     func kill() {
         guard process.isRunning else { return }
         signal(SIGINT)
         if waitForExit(timeout: 15) == nil { signal(SIGKILL) }
     }
-
-    deinit { try? FileManager.default.removeItem(at: outputFile) }
 }

@@ -40,7 +40,7 @@ import Testing
 
     /// The agent process really dies (SIGKILL) and is restarted: gossip must notice the death.
     @Test func killAgentDrillFailsOverAndBack() throws {
-        let drill = try runDrill(["--kill-agent", "eu-west", "--slo-exclude", "4s", "--slo-readmit", "8s", "--recovery-duration", "9s"])
+        let drill = try runDrill(["--kill-agent", "eu-west", "--http", "--slo-exclude", "4s", "--slo-readmit", "8s", "--recovery-duration", "9s"])
         #expect(drill.status == 0, "drill failed:\n\(drill.output)")
         let regions = try #require(drill.report?["regions"] as? [[String: Any]])
         let euWest = try #require(regions.first { $0["region"] as? String == "eu-west" })
@@ -55,6 +55,11 @@ import Testing
         let drill = try runDrill(["--fail-endpoint", "aps-www-a", "--slo-exclude", "1ms", "--fault-duration", "3s", "--recovery-duration", "3s"])
         #expect(drill.status == 1, "\(drill.output)")
         #expect(drill.report?["passed"] as? Bool == false)
+        let regions = try #require(drill.report?["regions"] as? [[String: Any]])
+        let missed = regions.flatMap { region in
+            ((region["verdicts"] as? [[String: Any]]) ?? []).filter { $0["met"] as? Bool == false }.map { "\(region["region"] ?? "") \($0["objective"] ?? "")" }
+        }
+        #expect(missed == ["ap-south exclude"], "only ap-south's exclusion can miss 1 ms: \(missed)")
         #expect(drill.output.contains("FAIL"))
     }
 
@@ -93,27 +98,37 @@ import Testing
     @Test func interruptedDrillStopsItsDeployment() throws {
         let dir = try Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let work = dir.appendingPathComponent("work").path
-        let output = dir.appendingPathComponent("drill.out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = Repo.binary
-        process.currentDirectoryURL = Repo.root
-        process.arguments = ["drill", "--fail-region", "us-east", "--work-directory", work, "--fault-duration", "30s"]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try? handle.close()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let text = { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-        #expect(secondsUntil(90) { text().contains("[fault") } != nil, "the drill never reached its fault phase:\n\(text())")
-        kill(process.processIdentifier, SIGINT)
-        #expect(secondsUntil(20) { !process.isRunning } != nil)
-        #expect(process.terminationStatus == 130, "\(text())")
-        #expect(text().contains("interrupted"))
-        let lingering = try run("pgrep", ["-af", work]).output.split(separator: "\n").filter { !$0.contains("pgrep") }
-        #expect(lingering.isEmpty, "processes outlived the interrupted drill: \(lingering)")
+        let drill = try MeridianBackground(["drill", "--fail-region", "us-east", "--work-directory", dir.appendingPathComponent("work").path, "--fault-duration", "30s"])
+        #expect(secondsUntil(90) { drill.output.contains("[fault") } != nil, "the drill never reached its fault phase:\n\(drill.output)")
+        kill(drill.process.processIdentifier, SIGINT)
+        #expect(drill.waitForExit(timeout: 20) == 130, "\(drill.output)")
+        #expect(drill.output.contains("interrupted"))
+        #expect(drill.lingeringChildren().isEmpty, "processes outlived the interrupted drill: \(drill.lingeringChildren())")
+    }
+
+    /// Ctrl-C during a drill of a running deployment undoes the fault: the deployment outlives
+    /// the drill and must not be left failed.
+    @Test func interruptedDrillOfARunningDeploymentUndoesItsFault() throws {
+        let demo = try DemoProcess()
+        defer { demo.kill() }
+        let lines = demo.output.split(separator: "\n").filter { $0.hasPrefix("dns ") }.map { $0.split(separator: " ").map(String.init) }
+        let regions = try #require(demo.workDirectory).appendingPathComponent("regions").path
+        let drill = try MeridianBackground(
+            ["drill", "--fail-region", "eu-west", "--regions", regions, "--fault-duration", "30s"] + lines.flatMap { ["--server", $0[1], "--admin", $0[3]] }
+        )
+        let downEverywhere = {
+            lines.allSatisfy { line in
+                let state = (try? run("curl", ["-sS", "-m", "2", "http://\(line[3])/v1/state"]).output) ?? ""
+                return state.components(separatedBy: #""up" : false"#).count - 1 == 2
+            }
+        }
+        #expect(secondsUntil(60) { drill.output.contains("[fault") && downEverywhere() } != nil, "the fault never showed:\n\(drill.output)")
+        kill(drill.process.processIdentifier, SIGINT)
+        #expect(drill.waitForExit(timeout: 20) == 130, "\(drill.output)")
+        for line in lines {
+            let state = try run("curl", ["-sS", "-m", "5", "http://\(line[3])/v1/state"]).output
+            #expect(!state.contains(#""up" : false"#), "\(line[1]) was left with eu-west down: \(state)")
+        }
     }
 
     struct DrillRun {
@@ -129,20 +144,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("drill.json").path
         let svg = dir.appendingPathComponent("drill.svg").path
-        let work = dir.appendingPathComponent("work").path
-        let result = try run(
-            Repo.binary.path,
+        let drill = try MeridianBackground(
             [
                 "drill", "--zones", Repo.root.appendingPathComponent("zones").path, "--regions", Repo.root.appendingPathComponent("regions").path,
-                "--work-directory", work, "--baseline", "2s", "--fault-duration", "6s", "--recovery-duration", "6s", "--json", json, "--svg", svg,
-            ] + arguments,
-            timeout: 180
+                "--work-directory", dir.appendingPathComponent("work").path, "--baseline", "2s", "--fault-duration", "6s", "--recovery-duration", "6s",
+                "--json", json, "--svg", svg,
+            ] + arguments
         )
+        let status = drill.waitForExit(timeout: 180)
         let report = FileManager.default.contents(atPath: json).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        // Every process of the drill's deployment ran with the work folder in its arguments.
-        let lingering = try run("pgrep", ["-af", work]).output.split(separator: "\n").map(String.init).filter { !$0.contains("pgrep") }
         return DrillRun(
-            status: result.status, output: result.output, report: report, svg: (try? String(contentsOfFile: svg, encoding: .utf8)) ?? "", lingering: lingering
+            status: status ?? -1, output: drill.output, report: report, svg: (try? String(contentsOfFile: svg, encoding: .utf8)) ?? "",
+            lingering: drill.lingeringChildren()
         )
     }
 }

@@ -15,7 +15,8 @@ final class ChildProcess: @unchecked Sendable {
     init(name: String, binary: String, arguments: [String], logDirectory: String) throws {
         self.name = name
         logPath = logDirectory + "/" + name + ".log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        // A restarted agent appends to the log of its earlier life.
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw DeploymentError("cannot write \(logPath)") }
         defer { try? log.close() }
         logStart = Int(log.seekToEndOfFile())

@@ -77,10 +77,10 @@ public struct DeploymentPlan: Sendable {
         defer { free.release() }
         // One new port per old host:port, so a backend URL that two endpoints share stays shared.
         var moved: [String: Int] = [:]
-        let move: (String, Int) throws -> Int = { host, port in
+        let move: (String, Int, Bool) throws -> Int = { host, port, udpToo in
             let key = HostPort.format(host: host, port: port)
             if let port = moved[key] { return port }
-            let new = try free.pick(host: host)
+            let new = try free.pick(host: host, udpToo: udpToo)
             moved[key] = new
             return new
         }

@@ -17,12 +17,19 @@ public enum HTTPClient {
     ) async throws -> Response {
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: Response.self)
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(ResponseCollector(promise: promise)) }
-            }
-            .connect(host: host, port: port).get()
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(timeout)
+                .channelInitializer { channel in
+                    channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(ResponseCollector(promise: promise)) }
+                }
+                .connect(host: host, port: port).get()
+        } catch {
+            // Every promise must be completed, or NIO reports it leaked.
+            promise.fail(error)
+            throw error
+        }
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             promise.fail(HTTPClientError.timedOut)
             channel.close(promise: nil)

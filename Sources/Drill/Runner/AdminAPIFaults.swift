@@ -16,6 +16,9 @@ public struct AdminAPIFaults: FaultInjector {
         self.token = token
     }
 
+    /// A real deployment outlives the drill: it must never be left failed.
+    public var undoesOnAbort: Bool { true }
+
     public func apply(_ scenario: DrillScenario) async throws { try await act(scenario, faulty: true) }
 
     public func recover(_ scenario: DrillScenario) async throws { try await act(scenario, faulty: false) }
@@ -33,9 +36,15 @@ public struct AdminAPIFaults: FaultInjector {
                 ? [scenario.target]
                 : regions.first { $0.name == scenario.target }?.endpoints.map(\.name) ?? []
             guard !names.isEmpty else { throw DrillError("no region \(scenario.target)") }
+            // Every node and endpoint is tried even when one fails, so that recovery undoes all
+            // it can; the failures are reported together.
+            var failures: [String] = []
             for admin in dnsAdmins {
-                for name in names { try await override(admin: admin, endpoint: name, down: faulty) }
+                for name in names {
+                    do { try await override(admin: admin, endpoint: name, down: faulty) } catch { failures.append("\(error)") }
+                }
             }
+            if !failures.isEmpty { throw DrillError(failures.joined(separator: "; ")) }
         }
     }
 

@@ -41,28 +41,33 @@ public enum DrillRunner {
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
-        defer {
-            querying.cancel()
-            following?.cancel()
-            reporting.cancel()
+        /// Stops the background tasks and waits until they have: none may still send queries or
+        /// requests while the deployment is torn down.
+        func stopTasks() async {
+            for task in [querying, reporting] + (following.map { [$0] } ?? []) { task.cancel() }
+            for task in [querying, reporting] + (following.map { [$0] } ?? []) { _ = await task.value }
         }
 
+        var faultApplied = false
         do {
             clock.enter(.baseline)
             try await Task.sleep(for: options.baseline)
             try requireAnswers(prober.samples, target: target)
             let faultAt = clock.enter(.fault)
+            // Set before applying: a fault applied halfway is undone too.
+            faultApplied = true
             try await faults.apply(options.scenario)
             try await Task.sleep(for: options.faultDuration)
             let recoveryAt = clock.enter(.recovery)
             try await faults.recover(options.scenario)
+            faultApplied = false
             try await Task.sleep(for: options.recoveryDuration)
             let endAt = clock.enter(.done)
-            querying.cancel()
             following?.cancel()
             _ = await following?.value
             // Queries still in flight get their second to answer, then count as lost.
             try await Task.sleep(for: .seconds(1))
+            await stopTasks()
             prober.expire()
             await prober.close()
             return DrillRecording(
@@ -72,7 +77,15 @@ public enum DrillRunner {
                 answers: prober.samples.filter { $0.at < endAt }, requests: requests.samples
             )
         } catch {
+            await stopTasks()
             await prober.close()
+            guard faultApplied, faults.undoesOnAbort else { throw error }
+            // Interrupted or failed with the fault in place: undo it in a task of its own, which
+            // a Ctrl-C (the cancellation of this one) does not cancel.
+            let scenario = options.scenario
+            if case .failure(let undo) = await Task(operation: { try await faults.recover(scenario) }).result {
+                throw DrillError("\(error); undoing the fault failed too, so the deployment may still be failed: \(undo)")
+            }
             throw error
         }
     }

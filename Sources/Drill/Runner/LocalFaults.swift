@@ -5,6 +5,9 @@ public struct LocalFaults: FaultInjector {
 
     public init(deployment: LocalDeployment) { self.deployment = deployment }
 
+    /// The drill stops the whole deployment when it ends.
+    public var undoesOnAbort: Bool { false }
+
     public func apply(_ scenario: DrillScenario) async throws { try await act(scenario, faulty: true) }
 
     public func recover(_ scenario: DrillScenario) async throws { try await act(scenario, faulty: false) }

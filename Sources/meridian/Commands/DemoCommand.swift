@@ -62,7 +62,8 @@ struct DemoCommand: AsyncParsableCommand {
             say("Interrupted while starting; every process is stopped.")
             throw ExitCode(130)
         } catch {
-            cleanUp(work)
+            // The error points at the logs: they stay.
+            say("Could not start; every process is stopped. Logs: \(work.path)/logs")
             throw error
         }
         say("Ready in \(String(format: "%.1f", Self.seconds(since: started))) s.\n")

@@ -13,7 +13,7 @@ struct DrillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drill",
         abstract: "Run a failover drill and report how fast answers moved away and back, against SLOs.",
-        discussion: "Exactly one of --fail-region, --kill-agent, --drain or --fail-endpoint. Exit status 1 when an SLO is missed."
+        discussion: "Exactly one of --fail-region, --kill-agent, --drain or --fail-endpoint. Exit status 1 when an SLO is missed, 2 when the drill could not run, 130 when interrupted."
     )
 
     @Option(help: ArgumentHelp("Fail every backend of a region (health checks fail).", valueName: "region"))
@@ -87,6 +87,9 @@ struct DrillCommand: AsyncParsableCommand {
         guard (try? DNSName(service)) != nil else { throw ValidationError("--service \(service): not a domain name") }
         for text in server + admin where HostPort.parse(text) == nil { throw ValidationError("\(text): expected host:port") }
         if server.isEmpty, !admin.isEmpty { throw ValidationError("--admin goes with --server (a local drill knows its own admin APIs)") }
+        if !server.isEmpty, admin.isEmpty, failRegion != nil || failEndpoint != nil {
+            throw ValidationError("against --server, failing a region or an endpoint is an override on each DNS node: give their --admin addresses")
+        }
         if !server.isEmpty, killAgent != nil { throw ValidationError("--kill-agent needs a local deployment: against --server a drill never kills anything") }
         if sloHttpErrors != nil, !http { throw ValidationError("--slo-http-errors needs --http") }
         try deployment.validateCount()
@@ -125,8 +128,12 @@ struct DrillCommand: AsyncParsableCommand {
         do {
             recording = try await drill.value
         } catch is CancellationError {
-            status("interrupted; every process the drill started is stopped")
+            status(server.isEmpty ? "interrupted; every process the drill started is stopped" : "interrupted; the fault, if applied, was undone")
             throw ExitCode(130)
+        } catch {
+            // Status 1 means an SLO was missed; a drill that could not run says so with 2.
+            status("error: \(error)")
+            throw ExitCode(2)
         }
         let report = DrillReport(recording: recording, slo: slo)
         print("")
