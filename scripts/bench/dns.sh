@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/bench/dns.sh: compare Meridian with NSD on the same zones, on loopback.
+# scripts/bench/dns.sh: compare Meridian with NSD and Knot on the same zones, on loopback.
 #
 # Usage:
 #   scripts/bench/dns.sh [-h] [VAR=value ...]
@@ -14,9 +14,9 @@
 #   CLIENT_THREADS=1  dnsperf -T
 #   OUTSTANDING=100   dnsperf -q (max queries in flight)
 #   TIMEOUT=2         dnsperf -t (seconds before a query counts as lost)
-#   THREADS=1         server threads: Meridian gets --threads N, NSD server-count: N.
-#                     THREADS=auto: Meridian without --threads (all cores), NSD
-#                     server-count = number of CPUs.
+#   THREADS=1         server threads: Meridian gets --threads N, NSD server-count: N,
+#                     Knot N UDP and N TCP workers. THREADS=auto: Meridian without
+#                     --threads (all cores), NSD and Knot = number of CPUs.
 #   PIN=auto          taskset: dnsperf on CPU 0, servers on CPUs 1..n-1. auto = pin when
 #                     the machine has >= 2 CPUs and THREADS <= CPUs-1; 1 = always; 0 = never
 #   TCP=0             1 = queries over TCP (dnsperf -m tcp)
@@ -27,7 +27,7 @@
 #   P99=auto          auto: p99 from `dnsperf -O latency-histogram` when this dnsperf has
 #                     it, otherwise average latency only; verbose: p99 from dnsperf -v
 #                     per-query lines (this dnsperf, any version); 0: average only
-#   SERVERS="nsd meridian"    which servers to run (either or both)
+#   SERVERS="nsd knot meridian"   which servers to run (any of them)
 #   ZONES_DIR=<repo>/zones    directory of *.zone files; origin = file name minus .zone
 #   QUERIES=          dnsperf query file ("name type" lines). Default:
 #                     scripts/bench/queries-example.txt when ZONES_DIR has
@@ -93,7 +93,7 @@ ECS_SUBNET="${ECS_SUBNET:-192.0.2.0/24}"
 ECS_HEX="${ECS_HEX:-}"
 EDNS="${EDNS:-0}"
 P99="${P99:-auto}"
-SERVERS="${SERVERS:-nsd meridian}"
+SERVERS="${SERVERS:-nsd knot meridian}"
 ZONES_DIR="${ZONES_DIR:-$REPO_ROOT/zones}"
 QUERIES="${QUERIES:-}"
 MERIDIAN_BIN="${MERIDIAN_BIN:-}"
@@ -129,7 +129,7 @@ done
 read -r -a SERVER_LIST <<<"$SERVERS"
 (( ${#SERVER_LIST[@]} >= 1 )) || die "SERVERS is empty"
 for s in "${SERVER_LIST[@]}"; do
-    [[ "$s" == nsd || "$s" == meridian ]] || die "unknown server '$s' in SERVERS (nsd, meridian)"
+    [[ "$s" == nsd || "$s" == knot || "$s" == meridian ]] || die "unknown server '$s' in SERVERS (nsd, knot, meridian)"
 done
 want() { [[ " ${SERVER_LIST[*]} " == *" $1 "* ]]; }
 
@@ -216,6 +216,9 @@ ensure_tools() {
         { command -v nsd && command -v nsd-checkconf && command -v nsd-checkzone; } >/dev/null 2>&1 \
             || pkgs+=(nsd)
     fi
+    if want knot; then
+        { command -v knotd && command -v knotc; } >/dev/null 2>&1 || pkgs+=(knot)
+    fi
     command -v dig >/dev/null 2>&1 || pkgs+=(bind9-dnsutils)
     command -v ss >/dev/null 2>&1 || pkgs+=(iproute2)
     if (( ${#pkgs[@]} > 0 )); then
@@ -231,6 +234,8 @@ ensure_tools() {
         DEBIAN_FRONTEND=noninteractive timeout 900 \
             apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
             || die "apt-get install ${missing[*]} failed"
+        # Debian starts the packaged services on port 53; this script runs its own.
+        systemctl disable --now nsd knot >/dev/null 2>&1 || true
     fi
     local t
     for t in dnsperf dig ss taskset timeout getconf awk sort; do
@@ -452,6 +457,53 @@ start_nsd() {
     SERVER_PIDS+=("${PID[nsd]}")
     wait_ready nsd
     log "nsd $(nsd -v 2>&1 | head -n1 | awk '{print $3}') ready on 127.0.0.1:${PORT[nsd]} (pid ${PID[nsd]}, server-count $count)"
+}
+
+start_knot() {
+    local d="$TMP/knot" f origin count
+    mkdir -p "$d/db"
+    PORT[knot]="$(pick_port)"
+    count="$THREADS"; [[ "$count" == auto ]] && count="$NCPU"
+    # The same fairness settings as NSD: no response rate limiting (Knot loads no rrl module
+    # unless told), answers without extra sections beyond what the protocol needs (Knot's
+    # default), no journal or zone file writes, no semantic checks slowing the load.
+    {
+        echo "server:"
+        echo "    listen: 127.0.0.1@${PORT[knot]}"
+        echo "    rundir: \"$d\""
+        echo "    udp-workers: $count"
+        echo "    tcp-workers: $count"
+        echo "    background-workers: 1"
+        echo "    identity: \"\""
+        echo "    version: \"\""
+        echo "database:"
+        echo "    storage: \"$d/db\""
+        echo "log:"
+        echo "  - target: stderr"
+        echo "    any: warning"
+        echo "template:"
+        echo "  - id: default"
+        echo "    storage: \"$ZONES_DIR\""
+        echo "    file: \"%s.zone\""
+        echo "    semantic-checks: off"
+        echo "    zonefile-sync: -1"
+        echo "    zonefile-load: whole"
+        echo "    journal-content: none"
+        echo "zone:"
+        for f in "$ZONES_DIR"/*.zone; do
+            origin="$(basename "$f" .zone)"
+            echo "  - domain: \"$origin\""
+        done
+    } >"$d/knot.conf"
+    knotc -c "$d/knot.conf" conf-check >&2 || die "knotc conf-check rejected $d/knot.conf"
+    LOGF[knot]="$d/knot.log"
+    : >"${LOGF[knot]}"
+    # Knot resolves a relative $INCLUDE from its working directory: start it in the zones folder.
+    (cd "$ZONES_DIR" && exec "${SERVER_PIN[@]}" knotd -c "$d/knot.conf") </dev/null >>"${LOGF[knot]}" 2>&1 &
+    PID[knot]=$!
+    SERVER_PIDS+=("${PID[knot]}")
+    wait_ready knot
+    log "knot $(knotd --version 2>&1 | awk '{print $NF}') ready on 127.0.0.1:${PORT[knot]} (pid ${PID[knot]}, $count UDP and $count TCP workers)"
 }
 
 build_meridian() {
@@ -718,6 +770,7 @@ if awk -v l="$LOAD_START" 'BEGIN { exit !(l > 0.5) }'; then
     log "WARNING: 1-minute load average is $LOAD_START before the servers start: other work on this machine will add noise"
 fi
 want nsd && start_nsd
+want knot && start_knot
 want meridian && start_meridian
 
 PRECHECK_SUMMARY=""
@@ -731,8 +784,11 @@ if (( WARMUP > 0 )); then
 fi
 
 for (( r = 1; r <= ROUNDS; r++ )); do
-    order=("${SERVER_LIST[@]}")
-    if (( r % 2 == 0 && ${#order[@]} == 2 )); then order=("${order[1]}" "${order[0]}"); fi
+    # Rotate the order every round, so that no server always runs first or last.
+    order=()
+    for (( i = 0; i < ${#SERVER_LIST[@]}; i++ )); do
+        order+=("${SERVER_LIST[$(( (i + r - 1) % ${#SERVER_LIST[@]} ))]}")
+    done
     for s in "${order[@]}"; do
         run_dnsperf "$s" "$DURATION" "round$r"
         sleep 1
@@ -769,13 +825,13 @@ case "$LAT_MODE" in
 esac
 
 {
-    echo "## Meridian vs NSD: dnsperf on loopback"
+    echo "## Meridian vs NSD and Knot: dnsperf on loopback"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), host: $NCPU CPUs, $(uname -sr); 1-min load average $LOAD_START before, $LOAD_END after (the benchmark itself adds about 1-2)"
-    echo "- meridian: ${MERIDIAN_DESC:-not run}; nsd: $(want nsd && nsd -v 2>&1 | head -n1 | awk '{print $3}' || echo 'not run'); dnsperf $DNSPERF_VERSION"
+    echo "- meridian: ${MERIDIAN_DESC:-not run}; nsd: $(if want nsd; then { nsd -v 2>&1 || true; } | head -n1 | awk '{print $3}'; else echo 'not run'; fi); knot: $(if want knot; then knotd --version 2>&1 | awk '{print $NF}'; else echo 'not run'; fi); dnsperf $DNSPERF_VERSION"
     echo "- zones: ${ZONES_DIR#"$REPO_ROOT"/} (${#ZONE_FILES[@]}); queries: $QUERY_SOURCE ($NQUERIES lines); precheck: $PRECHECK_SUMMARY"
-    echo "- transport: $([[ "$TCP" == 1 ]] && echo TCP || echo UDP); ECS: $ECS_DESC; server threads: $THREADS (NSD server-count $([[ "$THREADS" == auto ]] && echo "$NCPU" || echo "$THREADS")); pinning: $PIN_DESC"
-    echo "- dnsperf: ${DNSPERF_ARGS[*]//"$QUERY_FILE"/<queries>} -l $DURATION; $ROUNDS round(s), server order alternating between rounds; warm-up ${WARMUP}s"
+    echo "- transport: $([[ "$TCP" == 1 ]] && echo TCP || echo UDP); ECS: $ECS_DESC; server threads: $THREADS (NSD server-count and Knot workers $([[ "$THREADS" == auto ]] && echo "$NCPU" || echo "$THREADS")); pinning: $PIN_DESC"
+    echo "- dnsperf: ${DNSPERF_ARGS[*]//"$QUERY_FILE"/<queries>} -l $DURATION; $ROUNDS round(s), server order rotating between rounds; warm-up ${WARMUP}s"
     echo
     echo "| server | median qps | qps min–max | median avg latency (µs) | median p99 latency (µs) | median CPU µs/query | CPU µs/query min–max | median server CPU (% of a core) | lost (total) |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -788,18 +844,20 @@ esac
         read -r u _ _ < <(stats "$s" 12)
         lost_total="$(awk -F'\t' -v s="$s" '$1 == s { t += $5 } END { print t + 0 }' "$RESULTS")"
         MED[$s.q]="$q"; MED[$s.a]="$a"; MED[$s.p]="$p"; MED[$s.c]="$c"
-        name="$s"; [[ "$s" == nsd ]] && name="NSD"; [[ "$s" == meridian ]] && name="Meridian"
+        name="$s"; [[ "$s" == nsd ]] && name="NSD"; [[ "$s" == knot ]] && name="Knot"; [[ "$s" == meridian ]] && name="Meridian"
         echo "| $name | $(fmt '%.0f' "$q") | $(fmt '%.0f' "$qmin")–$(fmt '%.0f' "$qmax") | $(fmt '%.1f' "$a") | $(fmt '%.0f' "$p") | $(fmt '%.2f' "$c") | $(fmt '%.2f' "$cmin")–$(fmt '%.2f' "$cmax") | $(fmt '%.0f' "$u") | $lost_total |"
     done
-    if want nsd && want meridian; then
+    for ref in nsd knot; do
+        want "$ref" && want meridian || continue
+        refname="NSD"; [[ "$ref" == knot ]] && refname="Knot"
         echo
-        echo "| Meridian / NSD | ratio | better when |"
+        echo "| Meridian / $refname | ratio | better when |"
         echo "|---|---:|---|"
-        echo "| median qps | $(ratio "${MED[meridian.q]}" "${MED[nsd.q]}") | > 1 |"
-        echo "| median avg latency | $(ratio "${MED[meridian.a]}" "${MED[nsd.a]}") | < 1 |"
-        echo "| median p99 latency | $(ratio "${MED[meridian.p]}" "${MED[nsd.p]}") | < 1 |"
-        echo "| median CPU µs/query | $(ratio "${MED[meridian.c]}" "${MED[nsd.c]}") | < 1 |"
-    fi
+        echo "| median qps | $(ratio "${MED[meridian.q]}" "${MED[$ref.q]}") | > 1 |"
+        echo "| median avg latency | $(ratio "${MED[meridian.a]}" "${MED[$ref.a]}") | < 1 |"
+        echo "| median p99 latency | $(ratio "${MED[meridian.p]}" "${MED[$ref.p]}") | < 1 |"
+        echo "| median CPU µs/query | $(ratio "${MED[meridian.c]}" "${MED[$ref.c]}") | < 1 |"
+    done
     echo
     echo "<details><summary>per-run numbers</summary>"
     echo
