@@ -5,6 +5,12 @@ public struct DNSName: Hashable, Sendable, CustomStringConvertible, Comparable {
     public private(set) var wire: [UInt8]
 
     public static let root = DNSName(uncheckedWire: [0])
+
+    /// The wire bytes hashed in one go (the derived conformance would feed the hasher a byte
+    /// at a time: a tenth of a large zone's load went there). Equality stays byte-wise.
+    public func hash(into hasher: inout Hasher) {
+        wire.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
     public static let maxWireLength = 255
     public static let maxLabelLength = 63
 
@@ -146,9 +152,27 @@ public struct DNSName: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// RFC 4034 §6.1 canonical order (labels compared right to left, case-insensitively).
     public static func < (lhs: DNSName, rhs: DNSName) -> Bool {
-        let l = lhs.lowercased().labels.reversed(), r = rhs.lowercased().labels.reversed()
-        for (a, b) in zip(l, r) where a != b { return a.lexicographicallyPrecedes(b) }
-        return l.count < r.count
+        lhs.canonicalSortKey.lexicographicallyPrecedes(rhs.canonicalSortKey)
+    }
+
+    /// A key whose plain lexicographic order is the canonical order (RFC 4034 §6.1): labels
+    /// from the rightmost, each lowercased byte as its value + 1 and a 0 after every label, so
+    /// that a label sorts before any longer label it is a prefix of. Sorting many names by key
+    /// computes it once per name instead of twice per comparison.
+    public var canonicalSortKey: [UInt16] {
+        var starts: [Int] = []
+        var i = 0
+        while wire[i] != 0 {
+            starts.append(i)
+            i += 1 + Int(wire[i])
+        }
+        var key: [UInt16] = []
+        key.reserveCapacity(wire.count)
+        for start in starts.reversed() {
+            for b in wire[(start + 1)...(start + Int(wire[start]))] { key.append(UInt16(asciiLowercase(b)) + 1) }
+            key.append(0)
+        }
+        return key
     }
 
     /// Labels in order, without length bytes.

@@ -54,7 +54,13 @@ public struct ZoneFileLoader: Sendable {
 
     /// `$ORIGIN` given before the first record, which then names the zone instead of the file.
     static func leadingOrigin(in text: String) -> String? {
-        for raw in lines(of: text) {
+        // Only the first lines matter: read them one by one rather than splitting the whole
+        // file (a million-record zone would be split twice).
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) ?? rest.endIndex
+            let raw = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
             let line = raw.drop(while: { $0 == " " || $0 == "\t" })
             if line.isEmpty || line.hasPrefix(";") || line.hasPrefix("$TTL") { continue }
             guard line.hasPrefix("$ORIGIN") else { return nil }

@@ -231,5 +231,8 @@ struct DNSNameTests {
         #expect(try DNSName.root < DNSName("a."))
         #expect(try !(DNSName("A.") < DNSName("a.")))
         #expect(try !(DNSName("a.") < DNSName("A.")))
+        // A label ending in a zero byte still sorts after the label it extends.
+        #expect(try DNSName("a.example.") < DNSName("a\\000.example."))
+        #expect(try !(DNSName("a\\000.example.") < DNSName("a.example.")))
     }
 }
