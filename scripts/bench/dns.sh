@@ -374,7 +374,21 @@ dig_status() { # port name type [extra dig args]
     [[ -n "$st" ]] && echo "$st $fl" || echo "NOANSWER"
 }
 
-declare -A PORT PID LOGF
+declare -A PORT PID LOGF START_T READY_S
+
+now_s() { date +%s.%N; }
+
+# Proportional set size (kB) of a process tree: shared pages (NSD's forked servers) count
+# once in total, not once per process.
+tree_pss_kb() {
+    local pid total=0 kb
+    while read -r pid _; do
+        [[ -n "$pid" ]] || continue
+        kb="$(awk '/^Pss:/ { print $2; exit }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)"
+        total=$(( total + ${kb:-0} ))
+    done < <(proc_tree "$1")
+    echo "$total"
+}
 FIRST_ORIGIN=""
 
 wait_ready() { # server
@@ -392,8 +406,9 @@ wait_ready() { # server
         if [[ "$st" == "NOERROR "*" aa"* || "$st" == "NOERROR aa"* ]]; then
             if [[ "$TCP" == 1 ]]; then
                 st="$(dig_status "${PORT[$s]}" "$FIRST_ORIGIN" SOA +tcp)"
-                [[ "$st" == NOERROR* ]] && return 0
+                [[ "$st" == NOERROR* ]] && { READY_S[$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"; return 0; }
             else
+                READY_S[$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"
                 return 0
             fi
         fi
@@ -402,7 +417,7 @@ wait_ready() { # server
             tail -n 30 "${LOGF[$s]}" >&2 || true
             die "$s not ready"
         fi
-        sleep 0.2
+        sleep 0.05
     done
 }
 
@@ -452,6 +467,7 @@ start_nsd() {
     : >"${LOGF[nsd]}"
     # -d: stay in the foreground so $! is NSD's main process; it forks xfrd and the
     # server process(es), which cpu_ticks() counts as part of its tree.
+    START_T[nsd]="$(now_s)"
     "${SERVER_PIN[@]}" nsd -d -c "$d/nsd.conf" </dev/null >>"${LOGF[nsd]}" 2>&1 &
     PID[nsd]=$!
     SERVER_PIDS+=("${PID[nsd]}")
@@ -499,6 +515,7 @@ start_knot() {
     LOGF[knot]="$d/knot.log"
     : >"${LOGF[knot]}"
     # Knot resolves a relative $INCLUDE from its working directory: start it in the zones folder.
+    START_T[knot]="$(now_s)"
     (cd "$ZONES_DIR" && exec "${SERVER_PIN[@]}" knotd -c "$d/knot.conf") </dev/null >>"${LOGF[knot]}" 2>&1 &
     PID[knot]=$!
     SERVER_PIDS+=("${PID[knot]}")
@@ -540,6 +557,7 @@ start_meridian() {
     args=(serve --zones "$ZONES_DIR" --listen "127.0.0.1:${PORT[meridian]}")
     [[ "$THREADS" == auto ]] || args+=(--threads "$THREADS")
     LOGF[meridian]="$d/meridian.log"
+    START_T[meridian]="$(now_s)"
     "${SERVER_PIN[@]}" "$MERIDIAN_BIN" "${args[@]}" </dev/null >"${LOGF[meridian]}" 2>&1 &
     PID[meridian]=$!
     SERVER_PIDS+=("${PID[meridian]}")
@@ -550,8 +568,9 @@ start_meridian() {
 # Every distinct query once against each server; report rcode mix and differences.
 precheck() {
     local uniq="$TMP/queries.uniq" name type s out n=0 diffs=0 bad=0
-    awk '!/^[ \t]*(;|$)/ { k = tolower($1) " " toupper($2); if (!(k in s)) { s[k]; print $1, $2 } }' \
-        "$QUERY_FILE" | head -n 100 >"$uniq"
+    # awk stops at 100 itself: `| head` would end it with SIGPIPE, fatal under pipefail.
+    awk '!/^[ \t]*(;|$)/ { k = tolower($1) " " toupper($2); if (!(k in s)) { s[k]; print $1, $2; if (++n == 100) exit } }' \
+        "$QUERY_FILE" >"$uniq"
     local digx=()
     [[ "$ECS" == 1 && -z "$ECS_HEX" ]] && digx+=("+subnet=$ECS_SUBNET")
     [[ "$TCP" == 1 ]] && digx+=(+tcp)
@@ -797,6 +816,10 @@ done
 
 # ----------------------------------------------------------------- report ---
 LOAD_END="$(cut -d' ' -f1 /proc/loadavg)"
+declare -A PSS_MB
+for s in "${SERVER_LIST[@]}"; do
+    PSS_MB[$s]="$(awk -v k="$(tree_pss_kb "${PID[$s]}")" 'BEGIN { printf "%.1f", k / 1024 }')"
+done
 # stats <server> <column>: "median min max" over that server's rounds.
 stats() {
     awk -F'\t' -v s="$1" -v c="$2" '$1 == s && $c != "nan" && $c != "" { print $c }' "$RESULTS" | sort -g |
@@ -833,8 +856,8 @@ esac
     echo "- transport: $([[ "$TCP" == 1 ]] && echo TCP || echo UDP); ECS: $ECS_DESC; server threads: $THREADS (NSD server-count and Knot workers $([[ "$THREADS" == auto ]] && echo "$NCPU" || echo "$THREADS")); pinning: $PIN_DESC"
     echo "- dnsperf: ${DNSPERF_ARGS[*]//"$QUERY_FILE"/<queries>} -l $DURATION; $ROUNDS round(s), server order rotating between rounds; warm-up ${WARMUP}s"
     echo
-    echo "| server | median qps | qps min–max | median avg latency (µs) | median p99 latency (µs) | median CPU µs/query | CPU µs/query min–max | median server CPU (% of a core) | lost (total) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| server | median qps | qps min–max | median avg latency (µs) | median p99 latency (µs) | median CPU µs/query | CPU µs/query min–max | median server CPU (% of a core) | lost (total) | start to first answer (s) | memory after the runs (PSS, MB) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     declare -A MED
     for s in "${SERVER_LIST[@]}"; do
         read -r q qmin qmax < <(stats "$s" 6)
@@ -845,7 +868,7 @@ esac
         lost_total="$(awk -F'\t' -v s="$s" '$1 == s { t += $5 } END { print t + 0 }' "$RESULTS")"
         MED[$s.q]="$q"; MED[$s.a]="$a"; MED[$s.p]="$p"; MED[$s.c]="$c"
         name="$s"; [[ "$s" == nsd ]] && name="NSD"; [[ "$s" == knot ]] && name="Knot"; [[ "$s" == meridian ]] && name="Meridian"
-        echo "| $name | $(fmt '%.0f' "$q") | $(fmt '%.0f' "$qmin")–$(fmt '%.0f' "$qmax") | $(fmt '%.1f' "$a") | $(fmt '%.0f' "$p") | $(fmt '%.2f' "$c") | $(fmt '%.2f' "$cmin")–$(fmt '%.2f' "$cmax") | $(fmt '%.0f' "$u") | $lost_total |"
+        echo "| $name | $(fmt '%.0f' "$q") | $(fmt '%.0f' "$qmin")–$(fmt '%.0f' "$qmax") | $(fmt '%.1f' "$a") | $(fmt '%.0f' "$p") | $(fmt '%.2f' "$c") | $(fmt '%.2f' "$cmin")–$(fmt '%.2f' "$cmax") | $(fmt '%.0f' "$u") | $lost_total | ${READY_S[$s]:-n/a} | ${PSS_MB[$s]:-n/a} |"
     done
     for ref in nsd knot; do
         want "$ref" && want meridian || continue
