@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: [
-                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering",
+                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -62,6 +62,8 @@ public struct ZoneReloader: ServiceLifecycle.Service {
         metrics.reloads.increment()
         if !report.failures.isEmpty { metrics.reloadFailures.increment() }
         afterReload()
+        // The parse's temporaries are garbage now: give their pages back (see FreedMemory).
+        FreedMemory.release()
         return report
     }
 

@@ -11,6 +11,7 @@ import Logging
 import NIOCore
 import QueryEngine
 import ServiceLifecycle
+import ServiceSupport
 import Topology
 import ZoneStore
 
@@ -116,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             topology = try topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)).mapError { ValidationError($0.description) }.get()
         }
         let store = SnapshotStore(ZoneReloader.snapshot(from: report, topology: topology, configuration: engine, generation: 1))
+        FreedMemory.release()
         let events = HealthEventLog(initial: store.snapshot)
         let server = DNSServer(
             configuration: DNSServerConfiguration(
