@@ -83,6 +83,27 @@ public struct Backend: Hashable, Sendable {
         self.url = url
         self.weight = weight
     }
+
+    /// The host and port the URL names (`http://host:port[/…]` or `tcp://host:port`); nil when
+    /// it names no port. The agent connects there; a local deployment runs a backend there.
+    public var hostPort: (host: String, port: Int)? {
+        guard let (_, authority, _) = parts else { return nil }
+        return HostPort.parse(String(authority))
+    }
+
+    /// The same URL with the port replaced (nil when it names no port).
+    public func url(withPort port: Int) -> String? {
+        guard let (scheme, _, path) = parts, let old = hostPort else { return nil }
+        return scheme + HostPort.format(host: old.host, port: port) + path
+    }
+
+    /// Scheme with its `://`, host:port, and whatever follows.
+    private var parts: (scheme: String, authority: Substring, path: Substring)? {
+        guard let scheme = ["http://", "tcp://"].first(where: { url.hasPrefix($0) }) else { return nil }
+        let rest = url.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" }
+        return (scheme, authority, rest[authority.endIndex...])
+    }
 }
 
 /// Health checks of a backend (`health: { path, interval, timeout, rise, fall, error-run }`):

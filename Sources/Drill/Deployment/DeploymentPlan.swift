@@ -128,7 +128,8 @@ public struct DeploymentPlan: Sendable {
             for endpoint in region.endpoints {
                 plan.endpoints.append(ProxyEndpoint(name: endpoint.name, region: region.name, address: endpoint.address.description, port: endpoint.port))
                 for (index, backend) in endpoint.backends.enumerated() {
-                    guard let listen = BackendURL.hostPort(backend.url) else { throw DeploymentError("\(path): backend \(backend.url) is not http://host:port") }
+                    guard let address = backend.hostPort else { throw DeploymentError("\(path): backend \(backend.url) names no host:port") }
+                    let listen = HostPort.format(host: address.host, port: address.port)
                     // Two endpoints may share a backend URL: one process serves both.
                     guard !plan.backends.contains(where: { $0.listen == listen }) else { continue }
                     plan.backends.append(BackendProcess(name: "\(endpoint.name)-\(index + 1)", region: region.name, endpoint: endpoint.name, listen: listen))

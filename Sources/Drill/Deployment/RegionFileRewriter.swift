@@ -1,4 +1,5 @@
 import DNSWire
+import Topology
 import Foundation
 import Yams
 
@@ -20,8 +21,8 @@ enum RegionFileRewriter {
             root["endpoints"]?[e]?["port"] = Node(String(try move(address, port, false)))
             let backendCount = root["endpoints"]?[e]?["backends"]?.sequence?.count ?? 0
             for b in 0..<backendCount {
-                guard let url = root["endpoints"]?[e]?["backends"]?[b]?["url"]?.string, let old = BackendURL.hostPort(url).flatMap(HostPort.parse),
-                      let moved = BackendURL.with(port: try move(old.host, old.port, false), url)
+                guard let url = root["endpoints"]?[e]?["backends"]?[b]?["url"]?.string, let old = Backend(url: url).hostPort,
+                      let moved = Backend(url: url).url(withPort: try move(old.host, old.port, false))
                 else { continue }
                 root["endpoints"]?[e]?["backends"]?[b]?["url"] = Node(moved)
             }

@@ -48,10 +48,10 @@ struct AgentCommand: AsyncParsableCommand {
         var adminEndpoints: [AgentAdminRouter.Endpoint] = []
         for endpoint in config.endpoints {
             let targets = try endpoint.backends.map { backend -> BackendSelector.Target in
-                guard let url = URL(string: backend.url), let host = url.host, let port = url.port else {
+                guard let address = backend.hostPort else {
                     throw ValidationError("\(region): endpoint \(endpoint.name): backend \(backend.url) needs a host and a port")
                 }
-                return BackendSelector.Target(host: host, port: port)
+                return BackendSelector.Target(host: address.host, port: address.port)
             }
             guard !targets.isEmpty else { throw ValidationError("\(region): endpoint \(endpoint.name) has no backends") }
             let selector = BackendSelector(
