@@ -29,11 +29,19 @@ public struct DeploymentPlan: Sendable {
         public var listen: String
     }
 
+    /// An endpoint as DNS answers name it (its address) and as clients reach it (its port).
     public struct ProxyEndpoint: Sendable, Equatable {
         public var name: String
         public var region: String
         public var address: String
         public var port: Int
+
+        public init(_ endpoint: Endpoint) {
+            name = endpoint.name
+            region = endpoint.region
+            address = endpoint.address.description
+            port = endpoint.port
+        }
     }
 
     public struct ClientRegion: Sendable, Equatable {
@@ -42,8 +50,10 @@ public struct DeploymentPlan: Sendable {
         /// client network), so the DNS tier steers them as clients of this region.
         public var subnet: NetworkPrefix
 
-        public init(name: String, subnet: NetworkPrefix) {
-            self.name = name
+        /// Nil for a region with no client networks: nobody is steered there first.
+        public init?(_ region: Region) {
+            guard let subnet = region.clients.first(where: { $0.address.family == .ipv4 }) ?? region.clients.first else { return nil }
+            name = region.name
             self.subnet = subnet
         }
     }
@@ -122,11 +132,9 @@ public struct DeploymentPlan: Sendable {
                 throw DeploymentError("\(path): a local deployment needs agent.admin and agent.gossip")
             }
             plan.agents.append(Agent(region: region.name, regionFile: regionFile, admin: admin, gossip: gossip))
-            if let subnet = region.clients.first(where: { $0.address.family == .ipv4 }) ?? region.clients.first {
-                plan.clients.append(ClientRegion(name: region.name, subnet: subnet))
-            }
+            if let client = ClientRegion(region) { plan.clients.append(client) }
             for endpoint in region.endpoints {
-                plan.endpoints.append(ProxyEndpoint(name: endpoint.name, region: region.name, address: endpoint.address.description, port: endpoint.port))
+                plan.endpoints.append(ProxyEndpoint(endpoint))
                 for (index, backend) in endpoint.backends.enumerated() {
                     guard let address = backend.hostPort else { throw DeploymentError("\(path): backend \(backend.url) names no host:port") }
                     let listen = HostPort.format(host: address.host, port: address.port)

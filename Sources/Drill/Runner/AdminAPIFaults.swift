@@ -32,10 +32,7 @@ public struct AdminAPIFaults: FaultInjector {
             guard let admin = region.agent.admin else { throw DrillError("region \(region.name) has no agent.admin to drain through") }
             try await AgentAdmin.drain(admin: admin, drained: faulty, token: token)
         case .failRegion, .failEndpoint:
-            let names = scenario.kind == .failEndpoint
-                ? [scenario.target]
-                : regions.first { $0.name == scenario.target }?.endpoints.map(\.name) ?? []
-            guard !names.isEmpty else { throw DrillError("no region \(scenario.target)") }
+            let names = try DrillTarget(nodes: [], regions: regions).endpoints(hitBy: scenario).map(\.name)
             // Every node and endpoint is tried even when one fails, so that recovery undoes all
             // it can; the failures are reported together.
             var failures: [String] = []

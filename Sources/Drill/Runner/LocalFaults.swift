@@ -15,10 +15,9 @@ public struct LocalFaults: FaultInjector {
     private func act(_ scenario: DrillScenario, faulty: Bool) async throws {
         let plan = deployment.plan
         switch scenario.kind {
-        case .failRegion:
-            try await deployment.setBackends(ofEndpoints: Set(plan.endpoints(inRegion: scenario.target).map(\.name)), failing: faulty)
-        case .failEndpoint:
-            try await deployment.setBackends(ofEndpoints: [scenario.target], failing: faulty)
+        case .failRegion, .failEndpoint:
+            let hit = try DrillTarget(plan: plan).endpoints(hitBy: scenario)
+            try await deployment.setBackends(ofEndpoints: Set(hit.map(\.name)), failing: faulty)
         case .killAgent:
             if faulty { try deployment.killAgent(region: scenario.target) } else { try await deployment.restartAgent(region: scenario.target) }
         case .drain:

@@ -175,14 +175,8 @@ struct DrillCommand: AsyncParsableCommand {
     private func runRemote(_ options: DrillOptions) async throws -> DrillRecording {
         let files = try FileManager.default.contentsOfDirectory(atPath: deployment.regions).filter { $0.hasSuffix(".yaml") }.sorted()
         let regions = try files.map { try TopologyLoader.loadRegion(path: deployment.regions + "/" + $0).mapError { ValidationError($0.description) }.get() }
-        let clients = regions.compactMap { region in
-            (region.clients.first { $0.address.family == .ipv4 } ?? region.clients.first).map { DeploymentPlan.ClientRegion(name: region.name, subnet: $0) }
-        }
-        let endpoints = regions.flatMap { region in
-            region.endpoints.map { DrillTarget.Endpoint(name: $0.name, region: region.name, address: $0.address.description, port: $0.port) }
-        }
         let token = try adminTokenFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-        let target = DrillTarget(nodes: server, clients: clients, endpoints: endpoints)
+        let target = DrillTarget(nodes: server, regions: regions)
         status("drilling \(server.joined(separator: ", ")): \(options.scenario.description)")
         return try await DrillRunner.run(target: target, faults: AdminAPIFaults(dnsAdmins: admin, regions: regions, token: token), options: options, progress: progress)
     }
