@@ -36,18 +36,13 @@ final class DNSProber: Sendable {
                     state.withLockedValue { state in
                         guard let query = state.pending.removeValue(forKey: response.id) else { return }
                         state.samples.append(DNSAnswerSample(
-                            at: Self.milliseconds(query.sentAt - origin), client: query.client, node: query.node, rcode: response.rcode,
-                            addresses: response.addresses, ttl: response.ttl, latency: Self.milliseconds(now - query.sentAt)
+                            at: (query.sentAt - origin).milliseconds, client: query.client, node: query.node, rcode: response.rcode,
+                            addresses: response.addresses, ttl: response.ttl, latency: (now - query.sentAt).milliseconds
                         ))
                     }
                 })
             }
             .bind(host: bindHost, port: 0).get()
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
     /// Sends one query; its outcome shows up in `samples`.
@@ -71,7 +66,7 @@ final class DNSProber: Sendable {
         state.withLockedValue { state in
             for (id, query) in state.pending where now - query.sentAt > timeout {
                 state.pending[id] = nil
-                state.samples.append(DNSAnswerSample(at: Self.milliseconds(query.sentAt - origin), client: query.client, node: query.node, rcode: nil, addresses: [], ttl: 0, latency: 0))
+                state.samples.append(DNSAnswerSample(at: (query.sentAt - origin).milliseconds, client: query.client, node: query.node, rcode: nil, addresses: [], ttl: 0, latency: 0))
             }
         }
     }

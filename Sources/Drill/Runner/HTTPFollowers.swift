@@ -40,7 +40,7 @@ final class HTTPFollowers: Sendable {
                 let address = cached.addresses[turn % cached.addresses.count]
                 turn += 1
                 let port = target.endpoints.first { $0.address == address }?.port ?? 80
-                let sentAt = DNSProber.milliseconds(ContinuousClock.now - origin)
+                let sentAt = (ContinuousClock.now - origin).milliseconds
                 let status = try? await HTTPClient.request(.GET, host: address, port: port, path: "/", hostHeader: host, timeout: .seconds(1)).status
                 recorded.withLockedValue { $0.append(HTTPRequestSample(at: sentAt, client: client, address: address, status: status)) }
             }

@@ -12,14 +12,14 @@ final class PhaseClock: Sendable {
     func enter(_ phase: DrillProgress.Phase) -> Double {
         let now = ContinuousClock.now
         state.withLockedValue { $0 = (phase, now) }
-        return DNSProber.milliseconds(now - origin)
+        return (now - origin).milliseconds
     }
 
     func progress(answers: Int, latest: [(String, [String])]) -> DrillProgress {
         let (phase, since) = state.withLockedValue { $0 }
         let now = ContinuousClock.now
         return DrillProgress(
-            phase: phase, elapsed: DNSProber.milliseconds(now - origin) / 1000, inPhase: DNSProber.milliseconds(now - since) / 1000,
+            phase: phase, elapsed: (now - origin).milliseconds / 1000, inPhase: (now - since).milliseconds / 1000,
             answers: answers, answeredRegions: latest.map { (client: $0.0, regions: $0.1) }
         )
     }

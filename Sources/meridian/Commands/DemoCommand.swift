@@ -66,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("Could not start; every process is stopped. Logs: \(work.path)/logs")
             throw error
         }
-        say("Ready in \(String(format: "%.1f", Self.seconds(since: started))) s.\n")
+        say("Ready in \(String(format: "%.1f", (ContinuousClock.now - started).milliseconds / 1000)) s.\n")
         say(Self.guide(plan))
         for node in plan.dnsNodes { say("dns \(node.listen) admin \(node.admin)") }
         say("status http://\(plan.dnsNodes[0].admin)/")
@@ -84,11 +84,6 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     /// What to try, with this deployment's real addresses.
