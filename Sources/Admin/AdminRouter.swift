@@ -98,7 +98,7 @@ public struct AdminRouter: HTTPRouter {
         let up = report.up
         let capacity = report.capacity ?? 1
         guard (0...1).contains(capacity) else { return error(400, "capacity must be between 0 and 1") }
-        guard store.snapshot.steering?.endpoints.contains(where: { $0.name == name }) == true else { return error(404, "no endpoint named '\(name)'") }
+        if let missing = unknownEndpoint(name) { return missing }
         // With gossip, the operator's word stays until DELETE, whatever agents report. It is
         // recorded first, so that a gossip update applied meanwhile already honours it.
         gossip?.overrides.withLockedValue { $0[name] = GossipHealth.Override(up: up, capacity: capacity) }
@@ -113,10 +113,15 @@ public struct AdminRouter: HTTPRouter {
         return Response(status: 200, body: json(["endpoint": name, "up": up, "capacity": capacity, "override": gossip != nil]))
     }
 
+    /// 404 unless the served configuration has an endpoint of this name.
+    func unknownEndpoint(_ name: String) -> Response? {
+        store.snapshot.steering?.endpoints.contains(where: { $0.name == name }) == true ? nil : error(404, "no endpoint named '\(name)'")
+    }
+
     /// Drops an operator override: the endpoint follows gossip again.
     func clearOverride(endpoint name: String) -> Response {
         guard let gossip else { return error(405, "no gossip: nothing to fall back to") }
-        guard store.snapshot.steering?.endpoints.contains(where: { $0.name == name }) == true else { return error(404, "no endpoint named '\(name)'") }
+        if let missing = unknownEndpoint(name) { return missing }
         gossip.overrides.withLockedValue { $0[name] = nil }
         gossip.reapply()
         return Response(status: 200, body: json(["endpoint": name, "override": false]))

@@ -112,8 +112,12 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
                 let value = engine.value
                 value.datagrams = datagrams
                 if listen.port == 0 { value.advertise(GossipAddress(host: listen.host, port: UInt16(port))) }
-                value.join(seeds, now: Self.now())
-                for seed in seeds { Self.sync(with: seed, engine: engine) }
+                // Join: announce to the seeds and pull their full state.
+                let joinSeeds: @Sendable () -> Void = {
+                    engine.value.join(seeds, now: Self.now())
+                    for seed in seeds { Self.sync(with: seed, engine: engine) }
+                }
+                joinSeeds()
                 loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { _ in engine.value.tick(now: Self.now()) }
                 loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(syncInterval)), delay: .milliseconds(Int64(syncInterval))) { _ in
                     if let partner = engine.value.syncPartner { Self.sync(with: partner, engine: engine) }
@@ -123,9 +127,7 @@ public final class GossipNode: ServiceLifecycle.Service, Sendable {
                 // member would otherwise stay alone for good.
                 if !seeds.isEmpty {
                     loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-                        guard engine.value.syncPartner == nil else { return }
-                        engine.value.join(seeds, now: Self.now())
-                        for seed in seeds { Self.sync(with: seed, engine: engine) }
+                        if engine.value.syncPartner == nil { joinSeeds() }
                     }
                 }
             }.get()
