@@ -404,10 +404,8 @@ wait_ready() { # server
         fi
         st="$(dig_status "${PORT[$s]}" "$FIRST_ORIGIN" SOA)"
         if [[ "$st" == "NOERROR "*" aa"* || "$st" == "NOERROR aa"* ]]; then
-            if [[ "$TCP" == 1 ]]; then
-                st="$(dig_status "${PORT[$s]}" "$FIRST_ORIGIN" SOA +tcp)"
-                [[ "$st" == NOERROR* ]] && { READY_S[$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"; return 0; }
-            else
+            [[ "$TCP" == 1 ]] && st="$(dig_status "${PORT[$s]}" "$FIRST_ORIGIN" SOA +tcp)"
+            if [[ "$TCP" != 1 || "$st" == NOERROR* ]]; then
                 READY_S[$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"
                 return 0
             fi
