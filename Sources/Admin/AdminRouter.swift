@@ -42,7 +42,9 @@ public struct AdminRouter: HTTPRouter {
 
     public func handle(method: String, path: String, authorization: String?, body: Data) -> Response {
         let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
-        if let metrics, let response = metrics.route(method: method, path: path) { return response }
+        if let metrics, let response = metrics.route(method: method, path: path, appending: { queryMetrics?.exposition() ?? "" }) {
+            return response
+        }
         if parts.isEmpty || parts == ["status"] {
             return get(method, Response(status: 200, body: StatusPage.html, contentType: StatusPage.contentType))
         }

@@ -4,36 +4,33 @@ import DNSWire
 import NIOConcurrencyHelpers
 import QueryEngine
 
-/// Query counters by transport, qtype and rcode, and a latency histogram by transport, made
-/// once up front so that counting a query allocates nothing (swift-metrics). The totals the
-/// admin API's summary shows are readable too: responses sent, answers per steered service and
-/// region, fail-open answers.
+/// A DNS node's query metrics. Per-query counts (responses by transport, qtype and rcode, drops,
+/// latency) live in `QueryTally` cells, one tally per UDP worker and one shared by TCP, summed
+/// and rendered in the Prometheus text format at scrape time (`exposition()`), so that counting
+/// a query allocates nothing and takes no lock. Rarer events are swift-metrics counters. The
+/// totals the admin API's summary shows are readable too: responses sent, answers per steered
+/// service and region, fail-open answers.
 public final class DNSMetrics: Sendable {
     static let trackedTypes: [RRType] = [.a, .aaaa, .ns, .cname, .soa, .ptr, .mx, .txt, .srv, .ds, .dnskey, .https, .caa, .any, .axfr, .ixfr]
     static let trackedCodes: [ResponseCode] = [.noError, .formErr, .servFail, .nxDomain, .notImp, .refused, .badVers]
+    static let transportNames = [ClientContext.Transport.udp.rawValue, ClientContext.Transport.tcp.rawValue]
 
-    static let queryDurationLabel = "meridian_dns_query_duration_seconds"
-    /// Histogram buckets for the metrics factory (`PrometheusMetricsFactory.durationHistogramBuckets`).
-    /// Building an answer takes a few microseconds: with the Prometheus defaults (5 ms to 10 s)
-    /// every query would land in the first bucket.
-    public static let histogramBuckets: [String: [Duration]] = [
-        queryDurationLabel: [
-            .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
-            .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
-        ],
+    /// Upper bounds of the latency histogram, in nanoseconds. Building an answer takes a few
+    /// microseconds: with the Prometheus defaults (5 ms to 10 s) every query would land in the
+    /// first bucket.
+    static let latencyBuckets: [UInt64] = [
+        5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000,
+        10_000_000, 25_000_000, 50_000_000, 100_000_000, 250_000_000, 1_000_000_000,
     ]
 
     private let factory: any MetricsFactory
-    /// [transport][type slot][rcode slot]; the last slot of each is "other".
-    private let answered: [[[Counter]]]
-    /// Every response sent, whatever its transport, type and rcode.
-    private let responses = ManagedAtomic<Int>(0)
-    private let latency: [Timer]
+    /// Every tally made by `makeWorkerTally()`, plus `shared`.
+    let tallies: NIOLockedValueBox<[QueryTally]>
+    /// The tally of writers that share one: TCP connections on every event loop.
+    private let shared = QueryTally(writers: .many)
     /// `meridian_dns_steered_answers_total{service,region}` by service and region name: made
     /// when a snapshot first names the pair, and kept (with its count) across reloads.
     private let steeredAnswers = NIOLockedValueBox<[String: [String: ReadableCounter]]>([:])
-    public let dropped: Counter
     public let errors: Counter
     public let tcpRejected: Counter
     public let reloads: Counter
@@ -43,18 +40,7 @@ public final class DNSMetrics: Sendable {
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
-        let transports: [ClientContext.Transport] = [.udp, .tcp]
-        answered = transports.map { transport in
-            (Self.trackedTypes.map(\.description) + ["other"]).map { type in
-                (Self.trackedCodes.map(\.description) + ["other"]).map { rcode in
-                    Counter(label: "meridian_dns_responses_total", dimensions: [("transport", transport.rawValue), ("qtype", type), ("rcode", rcode)], factory: factory)
-                }
-            }
-        }
-        latency = transports.map {
-            Timer(label: Self.queryDurationLabel, dimensions: [("transport", $0.rawValue)], preferredDisplayUnit: .seconds, factory: factory)
-        }
-        dropped = Counter(label: "meridian_dns_dropped_total", factory: factory)
+        tallies = NIOLockedValueBox([shared])
         errors = Counter(label: "meridian_dns_transport_errors_total", factory: factory)
         tcpRejected = Counter(label: "meridian_dns_tcp_connections_rejected_total", factory: factory)
         reloads = Counter(label: "meridian_zone_reloads_total", factory: factory)
@@ -62,24 +48,32 @@ public final class DNSMetrics: Sendable {
         steeringFailedOpen = ReadableCounter(label: "meridian_steering_failed_open_total", factory: factory)
     }
 
+    /// A tally for one writer thread (a UDP worker), counted in every scrape from now on.
+    func makeWorkerTally() -> QueryTally {
+        let tally = QueryTally(writers: .one)
+        tallies.withLockedValue { $0.append(tally) }
+        return tally
+    }
+
+    /// Counts a query in the shared tally (TCP, and callers without a tally of their own).
     @inline(__always)
     func record(_ outcome: QueryOutcome, transport: ClientContext.Transport, nanoseconds: Int64) {
-        let t = transport == .udp ? 0 : 1
-        switch outcome {
-        case .drop:
-            dropped.increment()
-        case .respond(_, let rcode, let qtype):
-            answered[t][Self.slot(qtype)][Self.slot(rcode)].increment()
-            responses.wrappingIncrement(ordering: .relaxed)
-            latency[t].recordNanoseconds(nanoseconds)
-        case .transfer:
-            answered[t][Self.slot(RRType.axfr)][0].increment()
-            responses.wrappingIncrement(ordering: .relaxed)
-        }
+        shared.record(outcome, transport: transport, nanoseconds: nanoseconds)
     }
 
     /// Responses sent since start: the sum of `meridian_dns_responses_total`.
-    public var responseCount: Int { responses.load(ordering: .relaxed) }
+    public var responseCount: Int {
+        let all = tallies.withLockedValue { $0 }
+        var total: UInt64 = 0
+        for tally in all {
+            for t in 0..<QueryTally.transports {
+                for type in 0..<QueryTally.typeSlots {
+                    for code in 0..<QueryTally.codeSlots { total &+= tally.responses(transport: t, type: type, code: code) }
+                }
+            }
+        }
+        return Int(truncatingIfNeeded: total)
+    }
 
     /// The counter of answers for `service` from `region`, for `QueryEngineConfiguration.steeredAnswerCounter`.
     public func steeredAnswerCounter(service: String, region: String) -> ReadableCounter {

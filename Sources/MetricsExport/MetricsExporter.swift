@@ -15,13 +15,9 @@ public struct MetricsExporter: Sendable {
     /// they need no global state (tests use their own exporter).
     public let factory: PrometheusMetricsFactory
 
-    /// `durationHistogramBuckets`: the buckets of timers by label, where the Prometheus default
-    /// (5 ms to 10 s) does not fit what they measure.
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), durationHistogramBuckets: [String: [Duration]] = [:]) {
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets = durationHistogramBuckets
-        self.factory = factory
+        factory = PrometheusMetricsFactory(registry: registry)
     }
 
     /// Makes `factory` the process's swift-metrics backend. Once per process.
@@ -30,12 +26,13 @@ public struct MetricsExporter: Sendable {
     }
 
     /// The answer to `path` (without its query) when it is `/metrics`: the registry after
-    /// `refresh` (which sets the gauges read at scrape time) for `GET`, 405 for other methods.
-    /// nil for every other path, which stays the caller's router's.
-    public func route(method: String, path: String, refresh: () -> Void = {}) -> HTTPRouterResponse? {
+    /// `refresh` (which sets the gauges read at scrape time), followed by `appending` (metric
+    /// families the caller renders itself), for `GET`; 405 for other methods. nil for every
+    /// other path, which stays the caller's router's.
+    public func route(method: String, path: String, refresh: () -> Void = {}, appending: () -> String = { "" }) -> HTTPRouterResponse? {
         guard path == Self.path else { return nil }
         guard method == "GET" else { return .error(405, "method \(method) not allowed here") }
         refresh()
-        return HTTPRouterResponse(status: 200, body: registry.emitToString(), contentType: Self.contentType)
+        return HTTPRouterResponse(status: 200, body: registry.emitToString() + appending(), contentType: Self.contentType)
     }
 }

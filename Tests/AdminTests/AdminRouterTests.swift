@@ -16,7 +16,7 @@ import Topology
 /// metrics and health event log `meridian serve` gives it (each test its own registry).
 struct AdminRouterTests {
     struct Node {
-        let exporter = MetricsExporter(durationHistogramBuckets: DNSMetrics.histogramBuckets)
+        let exporter = MetricsExporter()
         let metrics: DNSMetrics
         let store: SnapshotStore
         let events: HealthEventLog

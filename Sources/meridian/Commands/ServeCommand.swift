@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "meridian")
 
         // Metrics go to a Prometheus registry, served on the admin API's /metrics.
-        let exporter = MetricsExporter(durationHistogramBuckets: DNSMetrics.histogramBuckets)
+        let exporter = MetricsExporter()
         exporter.bootstrapMetricsSystem()
         let metrics = DNSMetrics()
         let failedOpen = metrics.steeringFailedOpen
