@@ -18,51 +18,48 @@ extension ZoneIndex {
     /// Finds `name` (uncompressed wire, any case). `stopAtCutForDS` follows RFC 4035 §3.1.4.1:
     /// a DS query for a cut is answered by the parent, not referred.
     public func lookup(_ name: UnsafeRawBufferPointer, dsAtCut: Bool = false) -> LookupResult {
-        // Label offsets and the node found at each suffix, longest first (level 0 is the name).
-        var starts: InlineArray<128, UInt8> = .init(repeating: 0)
-        var found: InlineArray<128, Int32> = .init(repeating: -1)
-        var labels = 0
-        var offset = 0
-        while true {
-            starts[labels] = UInt8(offset)
-            let len = Int(name[offset])
-            labels += 1
-            if len == 0 || labels == 128 { break }
-            offset += 1 + len
-        }
-
-        // Deepest apex among the suffixes decides the zone.
-        var zone: Int32 = -1
-        var apexLevel = -1
-        for level in 0..<labels {
-            let node = node(named: name, from: Int(starts[level]))
-            found[level] = node
-            if zone < 0, node >= 0, nodes[Int(node)].isApex {
-                zone = nodes[Int(node)].zone
-                apexLevel = level
-                break
+        // One pass over the suffixes of `name`, from the root label to the whole name, each
+        // hashed on top of the one before. The deepest apex decides the zone; below it the walk
+        // ends at a cut, or where the tree ends (the closest encloser). A deeper apex met later
+        // (a child zone we also serve) starts the walk again from there.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+            var result = LookupResult.notAuthoritative
+            var zone: Int32 = -1
+            var encloser: Int32 = -1
+            var walking = false
+            var hash = Self.hashSeed
+            var level = Self.labelStarts(of: name, into: starts) - 1
+            while level >= 0 {
+                defer { level -= 1 }
+                let start = Int(starts[level])
+                hash = Self.hash(label: name, at: start, onto: hash)
+                let node = node(named: name, from: start, hash: hash)
+                if node >= 0, nodes[Int(node)].isApex {
+                    zone = nodes[Int(node)].zone
+                    encloser = node
+                    walking = true
+                    guard level == 0 else { continue }
+                    // RFC 4035 §3.1.4.1: DS for a child apex we also serve is the parent's data.
+                    let cut = nodes[Int(node)].parentCut
+                    result = dsAtCut && cut >= 0 ? .exact(zone: nodes[Int(cut)].zone, node: cut) : .exact(zone: zone, node: node)
+                    continue
+                }
+                guard walking else { continue }
+                guard node >= 0, nodes[Int(node)].zone == zone else {
+                    let wildcard = nodes[Int(encloser)].wildcard
+                    result = wildcard >= 0 ? .wildcard(zone: zone, node: wildcard) : .nxDomain(zone: zone, encloser: encloser)
+                    walking = false
+                    continue
+                }
+                if nodes[Int(node)].isDelegation, !(dsAtCut && level == 0) {
+                    result = .referral(zone: zone, cut: node)
+                    walking = false
+                    continue
+                }
+                encloser = node
+                if level == 0 { result = .exact(zone: zone, node: node) }
             }
+            return result
         }
-        guard zone >= 0 else { return .notAuthoritative }
-        // RFC 4035 §3.1.4.1: DS for a child apex we also serve is the parent's data.
-        if dsAtCut, apexLevel == 0, case let cut = nodes[Int(found[0])].parentCut, cut >= 0 {
-            return .exact(zone: nodes[Int(cut)].zone, node: cut)
-        }
-
-        // Walk down from the apex: stop at a cut, or where the tree ends.
-        var encloser = zones[Int(zone)].apex
-        var level = apexLevel - 1
-        while level >= 0 {
-            let node = found[level]
-            guard node >= 0, nodes[Int(node)].zone == zone else { break }
-            if nodes[Int(node)].isDelegation, !(dsAtCut && level == 0) {
-                return .referral(zone: zone, cut: node)
-            }
-            encloser = node
-            level -= 1
-        }
-        if level < 0 { return .exact(zone: zone, node: encloser) }
-        let wildcard = nodes[Int(encloser)].wildcard
-        return wildcard >= 0 ? .wildcard(zone: zone, node: wildcard) : .nxDomain(zone: zone, encloser: encloser)
     }
 }

@@ -30,7 +30,7 @@ public final class ZoneIndex: @unchecked Sendable {
         for index in nodes.indices {
             let node = nodes[index]
             let name = UnsafeRawBufferPointer(rebasing: self.arena[Int(node.nameOffset)..<(Int(node.nameOffset) + Int(node.nameLength))])
-            var slot = Int(truncatingIfNeeded: Self.hash(name, from: 0)) & mask
+            var slot = Int(truncatingIfNeeded: Self.hash(name)) & mask
             while table[slot] >= 0, !Self.equal(name, from: 0, self.arena, at: Int(nodes[Int(table[slot])].nameOffset)) {
                 slot = (slot + 1) & mask
             }
@@ -57,17 +57,48 @@ public final class ZoneIndex: @unchecked Sendable {
 
     // MARK: - Name table
 
-    /// FNV-1a over the ASCII-lowercased name bytes from `start` to the root label.
+    /// Fills `starts` (room for 128) with the offsets of `name`'s labels, first label first,
+    /// and returns how many there are, counting the root label. Names are at most 255 bytes, so
+    /// at most 128 labels.
     @inline(__always)
-    static func hash(_ name: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var i = start
+    static func labelStarts(of name: UnsafeRawBufferPointer, into starts: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var labels = 0
+        var offset = 0
         while true {
-            let len = Int(name[i])
-            h = (h ^ UInt64(len)) &* 0x100_0000_01b3
-            if len == 0 { return h }
-            for k in (i + 1)...(i + len) { h = (h ^ UInt64(asciiLowercase(name[k]))) &* 0x100_0000_01b3 }
-            i += 1 + len
+            starts[labels] = UInt8(offset)
+            let len = Int(name[offset])
+            labels += 1
+            if len == 0 || labels == 128 { return labels }
+            offset += 1 + len
+        }
+    }
+
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// FNV-1a of one label (its length byte, then its bytes lowercased) on top of `hash`.
+    ///
+    /// A name hashes from its root label towards its first label, so the hash of each suffix
+    /// extends the next shorter one's: `lookup` hashes every suffix of a name in one pass.
+    @inline(__always)
+    static func hash(label name: UnsafeRawBufferPointer, at offset: Int, onto hash: UInt64) -> UInt64 {
+        let len = Int(name[offset])
+        var h = (hash ^ UInt64(len)) &* 0x100_0000_01b3
+        var k = offset + 1
+        while k <= offset + len {
+            h = (h ^ UInt64(asciiLowercase(name[k]))) &* 0x100_0000_01b3
+            k += 1
+        }
+        return h
+    }
+
+    /// The hash of the whole of `name`, root label first (see `hash(label:at:onto:)`).
+    static func hash(_ name: UnsafeRawBufferPointer) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+            var h = hashSeed
+            for level in stride(from: labelStarts(of: name, into: starts) - 1, through: 0, by: -1) {
+                h = hash(label: name, at: Int(starts[level]), onto: h)
+            }
+            return h
         }
     }
 
@@ -85,9 +116,15 @@ public final class ZoneIndex: @unchecked Sendable {
         }
     }
 
-    /// The node owning exactly `name[start...]`, or -1.
-    public func node(named name: UnsafeRawBufferPointer, from start: Int = 0) -> Int32 {
-        var slot = Int(truncatingIfNeeded: Self.hash(name, from: start)) & tableMask
+    /// The node owning exactly `name`, or -1.
+    public func node(named name: UnsafeRawBufferPointer) -> Int32 {
+        node(named: name, from: 0, hash: Self.hash(name))
+    }
+
+    /// The node owning exactly `name[start...]`, whose hash is `hash`, or -1.
+    @inline(__always)
+    func node(named name: UnsafeRawBufferPointer, from start: Int, hash: UInt64) -> Int32 {
+        var slot = Int(truncatingIfNeeded: hash) & tableMask
         while true {
             let index = table[slot]
             if index < 0 { return -1 }
