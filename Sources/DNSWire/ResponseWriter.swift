@@ -14,6 +14,18 @@ public struct ResponseWriter: ~Copyable {
     /// the candidates for compression pointers.
     private var targets: InlineArray<64, UInt32> = .init(repeating: 0)
     private var targetCount = 0
+    /// With `stableNames`, the last names written, by the memory their bytes came from: writing
+    /// the same bytes again (the owner of every record of an RRset, the question name as an
+    /// answer's owner) is then a pointer to where they went, with no search and no comparison.
+    private let stableNames: Bool
+    private var recent: InlineArray<4, WrittenName> = .init(repeating: WrittenName(address: 0, count: 0, offset: 0))
+    private var recentNext = 0
+
+    private struct WrittenName {
+        var address: UInt
+        var count: Int
+        var offset: Int
+    }
 
     public enum Section: Sendable { case answer, authority, additional }
 
@@ -23,7 +35,13 @@ public struct ResponseWriter: ~Copyable {
         fileprivate var header: Header
     }
 
-    public init(buffer: UnsafeMutableRawBufferPointer, limit: Int) {
+    /// `stableNames`: the caller promises that every name it passes (question, owners, names in
+    /// RDATA) stays at the same address, unchanged, until it is done with this writer, as the
+    /// query packet and the zone index do while a query is answered. Names are then recognised
+    /// by address. Without it (names from temporary buffers, which a later name may reuse),
+    /// every name is compared by content.
+    public init(buffer: UnsafeMutableRawBufferPointer, limit: Int, stableNames: Bool = false) {
+        self.stableNames = stableNames
         self.buffer = buffer
         self.limit = min(limit, buffer.count)
         self.position = Header.size
@@ -41,6 +59,13 @@ public struct ResponseWriter: ~Copyable {
         position = mark.position
         targetCount = mark.targetCount
         header = mark.header
+        for i in recent.indices where recent[i].offset >= position { recent[i].count = 0 }
+    }
+
+    private mutating func remember(_ name: UnsafeRawBufferPointer, at offset: Int) {
+        guard stableNames, let base = name.baseAddress, offset < 0x3FFF else { return }
+        recent[recentNext] = WrittenName(address: UInt(bitPattern: base), count: name.count, offset: offset)
+        recentNext = (recentNext + 1) & 3
     }
 
     /// Copies the question from the query (name case preserved) and makes its name a
@@ -54,6 +79,7 @@ public struct ResponseWriter: ~Copyable {
         guard position + question.count <= limit else { return false }
         buffer.baseAddress!.advanced(by: position).copyMemory(from: question.baseAddress!, byteCount: question.count)
         registerLabels(at: position, of: question)
+        remember(UnsafeRawBufferPointer(rebasing: question[..<(question.count - 4)]), at: position)
         position += question.count
         header.qdCount = 1
         return true
@@ -157,6 +183,22 @@ public struct ResponseWriter: ~Copyable {
 
     /// Writes an uncompressed name, replacing its longest suffix already in the message with a pointer.
     public mutating func writeName(_ name: UnsafeRawBufferPointer) -> Bool {
+        let address = UInt(bitPattern: name.baseAddress)
+        for i in recent.indices where recent[i].address == address && recent[i].count == name.count && name.count > 1 {
+            guard position + 2 <= limit else { return false }
+            buffer.storeUInt16(0xC000 | UInt16(recent[i].offset), at: position)
+            position += 2
+            return true
+        }
+        guard let offset = writeNameSearching(name) else { return false }
+        remember(name, at: offset)
+        return true
+    }
+
+    /// Writes `name` compressed against every label start in the message; returns where the
+    /// name now starts in the message (where it was written, or where the pointer that replaced
+    /// all of it points), or nil when it does not fit.
+    private mutating func writeNameSearching(_ name: UnsafeRawBufferPointer) -> Int? {
         var labelsLeft = 0
         var i = 0
         while name[i] != 0 { labelsLeft += 1; i += 1 + Int(name[i]) }
@@ -165,20 +207,22 @@ public struct ResponseWriter: ~Copyable {
         var suffixLabels = labelsLeft
         while suffixLabels > 0 {
             if let target = findTarget(name, from: suffixStart, labels: suffixLabels) {
-                guard position + suffixStart + 2 <= limit else { return false }
+                guard position + suffixStart + 2 <= limit else { return nil }
+                let start = suffixStart == 0 ? target : position
                 let prefix = UnsafeRawBufferPointer(rebasing: name[0..<suffixStart])
                 registerLabels(at: position, of: name, upTo: suffixStart, labelsLeft: labelsLeft)
                 _ = writeBytes(prefix)
                 buffer.storeUInt16(0xC000 | UInt16(target), at: position)
                 position += 2
-                return true
+                return start
             }
             suffixStart += 1 + Int(name[suffixStart])
             suffixLabels -= 1
         }
-        guard position + name.count <= limit else { return false }
+        guard position + name.count <= limit else { return nil }
+        let start = position
         registerLabels(at: position, of: name, labelsLeft: labelsLeft)
-        return writeBytes(name)
+        return writeBytes(name) ? start : nil
     }
 
     private func findTarget(_ name: UnsafeRawBufferPointer, from start: Int, labels: Int) -> Int? {

@@ -27,7 +27,9 @@ public enum QueryProcessor {
         } else {
             limit = classicUDPSize
         }
-        var writer = ResponseWriter(buffer: buffer, limit: limit)
+        // Every name written comes from `packet` or the snapshot's zone index, both unchanged
+        // until this returns: the writer may recognise repeated names by address.
+        var writer = ResponseWriter(buffer: buffer, limit: limit, stableNames: true)
         writer.header.id = query.header.id
         writer.header.opcode = query.header.opcode
         writer.header[.qr] = true

@@ -583,4 +583,48 @@ struct ResponseWriterTests {
             #expect(w.limit == 100)
         }
     }
+
+    /// With `stableNames` a repeated name is found by address; the message must be byte for
+    /// byte the one the comparing writer makes, also after a rollback drops a remembered name.
+    @Test func stableNamesGiveTheSameMessage() throws {
+        // Long-lived names, as the zone index holds them: the owner twice, a CNAME target.
+        let owners = wire("www.example.com.") + wire("web.example.com.") + wire("mail.example.net.")
+        func build(stable: Bool) -> [UInt8] {
+            var storage = [UInt8](repeating: 0, count: 512)
+            var length = 0
+            query.withUnsafeBytes { packet in
+                owners.withUnsafeBytes { names in
+                    let www = UnsafeRawBufferPointer(rebasing: names[0..<17])
+                    let web = UnsafeRawBufferPointer(rebasing: names[17..<34])
+                    let mail = UnsafeRawBufferPointer(rebasing: names[34...])
+                    storage.withUnsafeMutableBytes { buf in
+                        var w = ResponseWriter(buffer: buf, limit: 512, stableNames: stable)
+                        let q = try! QueryParser.parse(packet)
+                        check(w.writeQuestion(from: packet, query: q))
+                        let qname = UnsafeRawBufferPointer(rebasing: packet[12..<q.questionEnd - 4])
+                        [UInt8](web).withUnsafeBytes { target in
+                            check(w.writeRecord(owner: qname, type: .cname, ttl: 60, rdata: target, nameOffsets: RDataNames(first: 0), section: .answer))
+                        }
+                        for first in stride(from: 0, to: 12, by: 4) {
+                            check(w.writeRecord(owner: web, type: .a, ttl: 60, rdata: UnsafeRawBufferPointer(rebasing: names[first..<first + 4]), section: .answer))
+                        }
+                        // A record written then rolled back: its owner must not be pointed at later.
+                        let mark = w.mark()
+                        check(w.writeRecord(owner: mail, type: .a, ttl: 60, rdata: UnsafeRawBufferPointer(rebasing: names[0..<4]), section: .additional))
+                        w.rollback(to: mark)
+                        check(w.writeRecord(owner: www, type: .a, ttl: 60, rdata: UnsafeRawBufferPointer(rebasing: names[0..<4]), section: .additional))
+                        check(w.writeRecord(owner: mail, type: .a, ttl: 60, rdata: UnsafeRawBufferPointer(rebasing: names[4..<8]), section: .additional))
+                        check(w.writeRecord(owner: mail, type: .a, ttl: 60, rdata: UnsafeRawBufferPointer(rebasing: names[8..<12]), section: .additional))
+                        length = w.finish()
+                    }
+                }
+            }
+            return Array(storage[0..<length])
+        }
+        let stable = build(stable: true)
+        #expect(stable == build(stable: false))
+        let m = try decodeMessage(stable)
+        #expect(m.answers.count == 4 && m.additional.count == 3)
+        #expect(m.additional.map(\.owner.description) == ["www.example.com.", "mail.example.net.", "mail.example.net."])
+    }
 }
