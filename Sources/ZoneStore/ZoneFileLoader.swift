@@ -71,6 +71,12 @@ public struct ZoneFileLoader: Sendable {
     }
 
     private func readText(_ text: String, file: String, firstLine: Int, depth: Int, session: inout ParseSession) {
+        // Most zones have neither $INCLUDE nor CRLF: ldns reads the text as it is, without
+        // splitting a large file into lines and joining them again.
+        if !Self.contains(Array("$INCLUDE".utf8), in: text), !text.utf8.contains(UInt8(ascii: "\r")) {
+            parse(text, file: file, firstLine: firstLine, session: &session)
+            return
+        }
         let lines = Self.lines(of: text)
         var segmentStart = 0
         var parenDepth = 0
@@ -157,8 +163,38 @@ public struct ZoneFileLoader: Sendable {
 
     /// Lines as ldns counts them. A CRLF pair is one `Character` in Swift, so splitting at
     /// `"\n"` alone would leave a CRLF file in one piece (and its `$INCLUDE`s unseen).
+    /// Split on UTF-8 bytes: splitting the `String` by `Character` costs grapheme breaking for
+    /// every byte of a large zone.
     static func lines(of text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        var i = start
+        while i < utf8.endIndex {
+            if utf8[i] == UInt8(ascii: "\n") {
+                var end = i
+                if end > start, utf8[utf8.index(before: end)] == UInt8(ascii: "\r") { end = utf8.index(before: end) }
+                lines.append(text[start..<end])
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        lines.append(text[start...])
+        return lines
+    }
+
+    /// Whether `needle` occurs in `text`'s UTF-8 bytes.
+    static func contains(_ needle: [UInt8], in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count, let first = needle.first else { return needle.isEmpty }
+            var i = 0
+            while i <= bytes.count - needle.count {
+                if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func parenBalance(_ line: Substring) -> Int {

@@ -15,10 +15,11 @@ public enum ZoneIndexBuilder {
         for zone in zones.sorted(by: { $0.origin.wire.count < $1.origin.wire.count }) {
             let zoneIndex = Int32(indexedZones.count)
             var byOwner: [DNSName: [RRType: [ZoneRecord]]] = [:]
+            byOwner.reserveCapacity(zone.records.count)
             for record in zone.records {
-                var set = byOwner[record.owner, default: [:]][record.type, default: []]
-                if !set.contains(where: { $0.sameData(as: record) }) { set.append(record) }
-                byOwner[record.owner, default: [:]][record.type] = set
+                if byOwner[record.owner]?[record.type]?.contains(where: { $0.sameData(as: record) }) == true { continue }
+                // Appended in place: reading the set out and writing it back would copy it.
+                byOwner[record.owner, default: [:]][record.type, default: []].append(record)
             }
             for name in services.keys where name.isSubdomain(of: zone.origin) && byOwner[name] == nil {
                 byOwner[name] = [:]
@@ -34,6 +35,7 @@ public enum ZoneIndexBuilder {
 
             let firstNode = Int32(nodes.count)
             var nodeOfName: [DNSName: Int32] = [:]
+            nodeOfName.reserveCapacity(byOwner.count)
             var soaIndex: Int32 = -1
             var negativeTTL: UInt32 = 0
             var serial: UInt32 = 0

@@ -8,9 +8,11 @@ public enum ZoneValidator {
         let origin = zone.origin
         var soaCount = 0
         var apexHasNS = false
-        var typesByOwner: [DNSName: [(RRType, ZoneRecord)]] = [:]
+        // Owners with a CNAME, and the index in `records` of their first one.
+        var firstCNAME: [DNSName: Int] = [:]
+        var accepted = [Bool](repeating: false, count: zone.records.count)
 
-        for record in zone.records {
+        for (i, record) in zone.records.enumerated() {
             func fail(_ code: ZoneErrorCode, _ message: String) {
                 errors.append(ZoneError(code, file: record.file, line: record.line, message))
             }
@@ -26,6 +28,7 @@ public enum ZoneValidator {
                 fail(.badType, "type \(record.type) cannot be stored in a zone")
                 continue
             }
+            accepted[i] = true
             if record.type == .soa {
                 if record.owner != origin {
                     fail(.outOfZone, "SOA owner \(record.owner) is not the zone apex \(origin)")
@@ -35,20 +38,25 @@ public enum ZoneValidator {
                 }
             }
             if record.type == .ns, record.owner == origin { apexHasNS = true }
-            typesByOwner[record.owner, default: []].append((record.type, record))
+            if record.type == .cname, firstCNAME[record.owner] == nil { firstCNAME[record.owner] = i }
         }
 
         // RFC 1034 §3.6.2 / RFC 2181 §10.1: a CNAME owner has no other data (DNSSEC types aside).
-        for (owner, entries) in typesByOwner {
-            let cnames = entries.filter { $0.0 == .cname }
-            guard let first = cnames.first else { continue }
-            // An identical copy is a duplicate, not a second CNAME (RFC 2181 §5; the index drops it).
-            if let second = cnames.first(where: { $0.1.rdata != first.1.rdata }) {
-                errors.append(ZoneError(.cnameAndOtherData, file: second.1.file, line: second.1.line, "\(owner) has more than one CNAME"))
-            }
-            if let other = entries.first(where: { ![RRType.cname, .rrsig, .nsec].contains($0.0) }) {
-                let at = other.1.line > first.1.line ? other.1 : first.1
-                errors.append(ZoneError(.cnameAndOtherData, file: at.file, line: at.line, "\(owner) has a CNAME and other data (\(other.0))"))
+        // Only the owners with a CNAME are looked at again, in a second pass over the records.
+        if !firstCNAME.isEmpty {
+            var reported: (secondCNAME: Set<DNSName>, otherData: Set<DNSName>) = ([], [])
+            for (i, record) in zone.records.enumerated() where accepted[i] {
+                guard let f = firstCNAME[record.owner], f != i else { continue }
+                let first = zone.records[f]
+                if record.type == .cname {
+                    // An identical copy is a duplicate, not a second CNAME (RFC 2181 §5; the index drops it).
+                    if record.rdata != first.rdata, reported.secondCNAME.insert(record.owner).inserted {
+                        errors.append(ZoneError(.cnameAndOtherData, file: record.file, line: record.line, "\(record.owner) has more than one CNAME"))
+                    }
+                } else if record.type != .rrsig, record.type != .nsec, reported.otherData.insert(record.owner).inserted {
+                    let at = record.line > first.line ? record : first
+                    errors.append(ZoneError(.cnameAndOtherData, file: at.file, line: at.line, "\(record.owner) has a CNAME and other data (\(record.type))"))
+                }
             }
         }
 

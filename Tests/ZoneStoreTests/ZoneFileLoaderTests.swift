@@ -431,6 +431,20 @@ struct ZoneFileLoaderTests {
 
 @Suite("ZoneFileLoader line endings")
 struct ZoneFileLoaderLineEndingTests {
+    @Test func linesSplitAtLFAndCRLFOnly() {
+        #expect(ZoneFileLoader.lines(of: "a\nb\r\nc") == ["a", "b", "c"])
+        #expect(ZoneFileLoader.lines(of: "a\n") == ["a", ""])
+        #expect(ZoneFileLoader.lines(of: "") == [""])
+        #expect(ZoneFileLoader.lines(of: "a\rb\r\r\n\r\n") == ["a\rb\r", "", ""], "a lone CR is not a line end")
+        #expect(ZoneFileLoader.lines(of: "é\nü") == ["é", "ü"])
+    }
+
+    @Test func includeIsFoundAnywhereInTheText() {
+        #expect(ZoneFileLoader.contains(Array("$INCLUDE".utf8), in: "a\n$INCLUDE x"))
+        #expect(!ZoneFileLoader.contains(Array("$INCLUDE".utf8), in: "a\n$INCLUD"))
+        #expect(!ZoneFileLoader.contains(Array("$INCLUDE".utf8), in: ""))
+    }
+
     @Test func crlfFileWithIncludeAndLeadingOrigin() throws {
         let crlf = { (s: String) in s.replacingOccurrences(of: "\n", with: "\r\n") }
         let files = [
