@@ -1,4 +1,9 @@
 import DNSWire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// All served zones, compiled into flat arrays for lookup without allocation: one byte arena for
 /// names and RDATA, nodes/RRsets/records as plain structs, and an open-addressing hash table from
@@ -79,14 +84,15 @@ public final class ZoneIndex: @unchecked Sendable {
     ///
     /// A name hashes from its root label towards its first label, so the hash of each suffix
     /// extends the next shorter one's: `lookup` hashes every suffix of a name in one pass.
+    /// `folded`: the name is lowercase already, so its bytes are hashed as they are.
     @inline(__always)
-    static func hash(label name: UnsafeRawBufferPointer, at offset: Int, onto hash: UInt64) -> UInt64 {
+    static func hash(label name: UnsafeRawBufferPointer, at offset: Int, onto hash: UInt64, folded: Bool = false) -> UInt64 {
         let len = Int(name[offset])
         var h = (hash ^ UInt64(len)) &* 0x100_0000_01b3
         var k = offset + 1
         while k <= offset + len {
-            h = (h ^ UInt64(asciiLowercase(name[k]))) &* 0x100_0000_01b3
-            k += 1
+            h = (h ^ UInt64(folded ? name[k] : asciiLowercase(name[k]))) &* 0x100_0000_01b3
+            k &+= 1
         }
         return h
     }
@@ -129,6 +135,24 @@ public final class ZoneIndex: @unchecked Sendable {
             let index = table[slot]
             if index < 0 { return -1 }
             if Self.equal(name, from: start, arena, at: Int(nodes[Int(index)].nameOffset)) { return index }
+            slot = (slot + 1) & tableMask
+        }
+    }
+
+    /// `node(named:from:hash:)` for a lowercase `name`: the owner names in the arena are
+    /// lowercase, so a candidate matches when its length and bytes are equal (one memcmp).
+    @inline(__always)
+    func node(lowercased name: UnsafeRawBufferPointer, from start: Int, hash: UInt64) -> Int32 {
+        let length = name.count - start
+        var slot = Int(truncatingIfNeeded: hash) & tableMask
+        while true {
+            let index = table[slot]
+            if index < 0 { return -1 }
+            let candidate = nodes[Int(index)]
+            if Int(candidate.nameLength) == length,
+               memcmp(name.baseAddress! + start, arena.baseAddress! + Int(candidate.nameOffset), length) == 0 {
+                return index
+            }
             slot = (slot + 1) & tableMask
         }
     }

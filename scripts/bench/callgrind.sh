@@ -9,7 +9,8 @@
 #
 # Usage: scripts/bench/callgrind.sh [N=20000] [SERVERS="meridian nsd knot meridian-steered"]
 #        (MERIDIAN_BIN=... skips the build; OUT=file also writes the report there;
-#        KEEP_TMP=1 keeps the callgrind dumps for callgrind_annotate)
+#        KEEP_TMP=1 keeps the callgrind dumps for callgrind_annotate;
+#        CALLGRIND_OPTIONS="--dump-instr=yes" adds per-instruction costs to them)
 #
 # Idle instructions (epoll_wait wakeups, timers) during the dnsperf run are counted too; the
 # run lasts a few seconds, so they are a small share. Valgrind serialises threads, so thread
@@ -111,7 +112,7 @@ EOF
 start() { # server port -> sets pid
   local server=$1 port=$2 d="$tmp/$1"
   mkdir -p "$d/db"
-  local vg=(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$d/callgrind.%p" --log-file="$d/valgrind.%p")
+  local vg=(valgrind --tool=callgrind ${CALLGRIND_OPTIONS:-} --trace-children=yes --callgrind-out-file="$d/callgrind.%p" --log-file="$d/valgrind.%p")
   case $server in
     meridian*) LD_PRELOAD="$tmp/sigsuspend.so" "${vg[@]}" "$tmp/meridian.bin" serve --zones zones --regions regions --listen "127.0.0.1:$port" --threads 1 --log-level error >"$d/out" 2>&1 & ;;
     nsd) nsd_conf "$port" "$d" >"$d/nsd.conf"; (cd "$zones" && exec "${vg[@]}" nsd -d -c "$d/nsd.conf") >"$d/out" 2>&1 & ;;
