@@ -38,7 +38,7 @@ struct SteeringInput {
         writer.header[.aa] = true
         let mark = writer.mark()
         for i in 0..<decision.count {
-            let address = table.endpoints[Int(decision.endpoints[i])].address
+            let address = table.endpointAddresses[Int(decision.endpoints[i])]
             // RDATA straight from the address bits (RFC 1035 §3.4.1, RFC 3596 §2.2).
             var bytes = (address.high.bigEndian, address.low.bigEndian)
             let written = withUnsafeBytes(of: &bytes) { raw in

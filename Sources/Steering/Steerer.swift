@@ -16,11 +16,12 @@ public enum Steerer {
         service serviceID: Int, ipv6: Bool, client: NetworkAddress?, clientSubnet: ClientSubnet?,
         table: SteeringTable, health: HealthView, failOpen: Bool = true, rng: inout R, observer: inout O
     ) -> SteeringDecision {
+        // Fields are read through the class reference: a `let` copy of the `Service` would
+        // retain its strings and arrays on every query.
         let compiled = table.services[serviceID]
-        let service = compiled.service
         let family = ipv6 ? 1 : 0
         var decision = SteeringDecision()
-        decision.ttl = service.ttl
+        decision.ttl = compiled.service.ttl
 
         // The client: its ECS subnet when it sent one with a prefix, else its source address.
         // `prefixLength` is how much of the address is known (all of it for a source address);
@@ -62,7 +63,7 @@ public enum Steerer {
             order[orderCount] = Int32(region)
             orderCount += 1
         }
-        switch service.policy {
+        switch compiled.service.policy {
         case .nearest, .latency:
             // Measured latency orders the regions when there is any (with hysteresis, applied
             // when measurements arrive); otherwise great-circle distance does. `nearest` always
@@ -70,8 +71,8 @@ public enum Steerer {
             dependsOnClient = true
             let known = decision.clientRegion >= 0 && matchedLength != nil
             if known, let latency = health.latency, latency.hasMeasurements {
-                if service.policy == .nearest { add(decision.clientRegion) }
-                for region in latency.orders[decision.clientRegion] where !(service.policy == .nearest && region == decision.clientRegion) { add(region) }
+                if compiled.service.policy == .nearest { add(decision.clientRegion) }
+                for region in latency.orders[decision.clientRegion] where !(compiled.service.policy == .nearest && region == decision.clientRegion) { add(region) }
                 observer.note("regions ordered by measured latency from \(table.regionNames[decision.clientRegion])")
             } else {
                 for region in known ? table.regionsByDistance[decision.clientRegion] : table.defaultOrder { add(region) }
@@ -83,12 +84,12 @@ public enum Steerer {
             dependsOnClient = false
         }
 
-        observer.note(service.policy == .weighted
+        observer.note(compiled.service.policy == .weighted
             ? "policy weighted: every region's endpoints together"
             : "regions in order: \((0..<orderCount).map { table.regionNames[Int(order[$0])] }.joined(separator: ", "))")
         var candidates: InlineArray<64, Int32> = .init(repeating: -1)
         var candidateCount = 0
-        if service.policy == .weighted {
+        if compiled.service.policy == .weighted {
             for region in table.regionNames.indices {
                 collect(compiled.byRegion[family][region], health: health, into: &candidates, count: &candidateCount, table: table, observer: &observer)
             }
@@ -120,7 +121,7 @@ public enum Steerer {
                 }
             }
             guard candidateCount > 0 else {
-                observer.note("no \(ipv6 ? "IPv6" : "IPv4") endpoint serves \(service.name): NODATA")
+                observer.note("no \(ipv6 ? "IPv6" : "IPv4") endpoint serves \(compiled.service.name): NODATA")
                 return decision
             }
             guard failOpen else {
@@ -131,15 +132,15 @@ public enum Steerer {
             observer.note("no healthy endpoint anywhere: failing open to all \(candidateCount)")
         }
 
-        if service.sticky, let stickyAddress {
-            pickSticky(address: stickyAddress, candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, decision: &decision)
+        if compiled.service.sticky, let stickyAddress {
+            pickSticky(address: stickyAddress, candidates: candidates, count: candidateCount, want: compiled.service.answers, table: table, health: health, decision: &decision)
         } else {
-            pickWeighted(candidates: candidates, count: candidateCount, want: service.answers, table: table, health: health, useHealth: !decision.failedOpen, rng: &rng, decision: &decision)
+            pickWeighted(candidates: candidates, count: candidateCount, want: compiled.service.answers, table: table, health: health, useHealth: !decision.failedOpen, rng: &rng, decision: &decision)
         }
         for i in 0..<decision.count {
             let id = Int(decision.endpoints[i])
-            let endpoint = table.endpoints[id]
-            observer.note("answer \(endpoint.name) \(endpoint.address) (weight \(endpoint.weight) × capacity \(health.capacity[id]))")
+            // Read inside the note: copying an `Endpoint` (strings, arrays) costs the query path.
+            observer.note("answer \(table.endpoints[id].name) \(table.endpoints[id].address) (weight \(table.endpoints[id].weight) × capacity \(health.capacity[id]))")
         }
 
         // RFC 7871 §7.2.1: scope = how much of the client address decided the answer. It must
@@ -149,7 +150,7 @@ public enum Steerer {
             var scope: UInt8 = 0
             if ecs.sourcePrefixLength > 0, !decision.failedOpen, let address {
                 if dependsOnClient { scope = separatingLength(address, matched: matchedLength ?? 0, table: table) }
-                if service.sticky { scope = prefixLength }
+                if compiled.service.sticky { scope = prefixLength }
             }
             decision.scopePrefixLength = min(scope, prefixLength)
             observer.note("ECS scope /\(decision.scopePrefixLength)")
@@ -214,7 +215,7 @@ public enum Steerer {
         var total = 0.0
         for i in 0..<remaining {
             let id = Int(pool[i])
-            weights[i] = Double(table.endpoints[id].weight) * (useHealth ? health.capacity[id] : 1)
+            weights[i] = table.endpointWeights[id] * (useHealth ? health.capacity[id] : 1)
             total += weights[i]
         }
         while decision.count < want, remaining > 0, total > 0 {
@@ -244,7 +245,7 @@ public enum Steerer {
             let id = Int(candidates[i])
             // Keyed by the endpoint's name, not its position, so adding endpoints elsewhere moves nobody.
             scores[i] = StableHash.rendezvousScore(
-                key: address, memberSeed: table.endpointSeeds[id], weight: Double(table.endpoints[id].weight) * max(health.capacity[id], 0.001)
+                key: address, memberSeed: table.endpointSeeds[id], weight: table.endpointWeights[id] * max(health.capacity[id], 0.001)
             )
         }
         var taken: InlineArray<64, Bool> = .init(repeating: false)

@@ -9,6 +9,10 @@ public final class SteeringTable: Sendable {
     /// All endpoints; an endpoint's index is its id in `HealthView`.
     public let endpoints: [Endpoint]
     public let regionNames: [String]
+    /// Each endpoint's address and configured weight, apart from `endpoints`: the query path
+    /// reads these without copying an `Endpoint` (whose strings and arrays cost retains).
+    public let endpointAddresses: [NetworkAddress]
+    let endpointWeights: [Double]
     /// A hash of each endpoint's name: the key for sticky (rendezvous) hashing.
     let endpointSeeds: [UInt64]
     /// The region (an index into `regionNames`) of each endpoint.
@@ -23,10 +27,17 @@ public final class SteeringTable: Sendable {
     let serviceIndex: [DNSName: Int]
 
     /// A service's endpoints: `byRegion[family][region]` lists endpoint ids (family 0 = IPv4).
-    public struct CompiledService: Sendable {
+    /// A class, so that the query path holds one reference rather than a copy of the service.
+    public final class CompiledService: Sendable {
         public let service: Service
         let byRegion: [[[Int]]]
         let failoverOrder: [Int]
+
+        init(service: Service, byRegion: [[[Int]]], failoverOrder: [Int]) {
+            self.service = service
+            self.byRegion = byRegion
+            self.failoverOrder = failoverOrder
+        }
     }
 
     public init(topology: Topology, defaultLocation: GeoLocation = GeoLocation(latitude: 0, longitude: 0)) {
@@ -34,6 +45,8 @@ public final class SteeringTable: Sendable {
         let regions = topology.regions.sorted { $0.name < $1.name }
         regionNames = regions.map(\.name)
         endpoints = regions.flatMap(\.endpoints)
+        endpointAddresses = endpoints.map(\.address)
+        endpointWeights = endpoints.map { Double($0.weight) }
         endpointSeeds = regions.flatMap(\.endpoints).map { StableHash.fnv1a($0.name) }
         regionOfEndpoint = regions.enumerated().flatMap { index, region in region.endpoints.map { _ in index } }
         clientNetworks = regions.enumerated()
