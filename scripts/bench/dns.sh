@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# scripts/bench/dns.sh: compare Meridian with NSD and Knot on the same zones, on loopback.
+# scripts/bench/dns.sh: compare Meridian with NSD, Knot, gdnsd and PowerDNS on the same zones, on
+# loopback: static zone data on all five, and a dynamic (health-checked, weighted) name on the
+# three that have one.
 #
 # Usage:
 #   scripts/bench/dns.sh [-h] [VAR=value ...]
 #
 # Settings come from the environment or from VAR=value arguments (same names):
+#   KIND=static       static: the query list over zone data, on every server in SERVERS.
+#                     dynamic: `www.example.com A` only, on gdnsd (metafo over a weighted set
+#                     per region, http_status checks), PowerDNS (a LUA record: ifurlup over
+#                     one set per region, then pickwrandom by weight) and Meridian (steered
+#                     from REGIONS_DIR); NSD and Knot have no dynamic names and sit it out.
+#                     The endpoints are REGIONS_DIR's IPv4 ones, in the failover order of
+#                     ZONES_DIR/example.com.services.yaml; a `meridian backend` answers
+#                     /healthz on each address (port CHECK_PORT) for gdnsd's and PowerDNS's
+#                     checks. both: static, then dynamic (servers restarted in between).
+#   CHECK_INTERVAL=2  seconds between gdnsd's and PowerDNS's health checks of each endpoint
+#                     (gdnsd's minimum is 2 s; PowerDNS lua-health-checks-interval)
+#   REGIONS_DIR=<repo>/regions   region files for the dynamic name
 #   ROUNDS=3          measured rounds; each round runs every server once (the order
 #                     alternates between rounds)
 #   DURATION=10       seconds per dnsperf run (dnsperf -l)
@@ -15,8 +29,9 @@
 #   OUTSTANDING=100   dnsperf -q (max queries in flight)
 #   TIMEOUT=2         dnsperf -t (seconds before a query counts as lost)
 #   THREADS=1         server threads: Meridian gets --threads N, NSD server-count: N,
-#                     Knot N UDP and N TCP workers. THREADS=auto: Meridian without
-#                     --threads (all cores), NSD and Knot = number of CPUs.
+#                     Knot N UDP and N TCP workers, gdnsd N UDP and N TCP threads, PowerDNS
+#                     N receiver threads (and 1 distributor). THREADS=auto: Meridian without
+#                     --threads (all cores), the others = number of CPUs.
 #   PIN=auto          taskset: dnsperf on CPU 0, servers on CPUs 1..n-1. auto = pin when
 #                     the machine has >= 2 CPUs and THREADS <= CPUs-1; 1 = always; 0 = never
 #   TCP=0             1 = queries over TCP (dnsperf -m tcp)
@@ -27,9 +42,9 @@
 #   P99=auto          auto: p99 from `dnsperf -O latency-histogram` when this dnsperf has
 #                     it, otherwise average latency only; verbose: p99 from dnsperf -v
 #                     per-query lines (this dnsperf, any version); 0: average only
-#   SERVERS="nsd knot meridian"   which servers to run (any of them)
+#   SERVERS="nsd knot gdnsd pdns meridian"   which servers to run (any of them)
 #   ZONES_DIR=<repo>/zones    directory of *.zone files; origin = file name minus .zone
-#   QUERIES=          dnsperf query file ("name type" lines). Default:
+#   QUERIES=          dnsperf query file ("name type" lines) for KIND=static. Default:
 #                     scripts/bench/queries-example.txt when ZONES_DIR has
 #                     example.com.zone, otherwise generated from the zones (QUERIES=auto
 #                     forces generation: every owner/type in the files plus NXDOMAIN
@@ -39,9 +54,9 @@
 #   READY_TIMEOUT=10  seconds a server has to answer dig after start
 #   OUT=              also write the markdown report to this file
 #   KEEP_TMP=0        1 = keep the temp dir (configs, logs, raw dnsperf output)
-#   STEERING=1        dynamic names instead: steered www.example.com against static
-#                     status.example.com on Meridian alone (NSD has no steering); runs
-#                     scripts/bench/steering.sh with the same ROUNDS/DURATION
+#   STEERING=1        Meridian against itself instead: steered www.example.com against static
+#                     status.example.com (runs scripts/bench/steering.sh with the same
+#                     ROUNDS/DURATION)
 #
 # stdout gets only the markdown report; progress and errors go to stderr.
 # Every process the script starts is stopped by PID on exit (also on Ctrl-C/TERM).
@@ -49,6 +64,7 @@
 # Examples:
 #   scripts/bench/dns.sh
 #   scripts/bench/dns.sh ROUNDS=5 DURATION=20 TCP=1
+#   scripts/bench/dns.sh KIND=both ECS=1
 #   ECS=1 THREADS=auto PIN=0 scripts/bench/dns.sh
 #   SERVERS=nsd ZONES_DIR=/tmp/zones scripts/bench/dns.sh
 set -euo pipefail
@@ -93,7 +109,10 @@ ECS_SUBNET="${ECS_SUBNET:-192.0.2.0/24}"
 ECS_HEX="${ECS_HEX:-}"
 EDNS="${EDNS:-0}"
 P99="${P99:-auto}"
-SERVERS="${SERVERS:-nsd knot meridian}"
+SERVERS="${SERVERS:-nsd knot gdnsd pdns meridian}"
+KIND="${KIND:-static}"
+CHECK_INTERVAL="${CHECK_INTERVAL:-2}"
+REGIONS_DIR="${REGIONS_DIR:-$REPO_ROOT/regions}"
 ZONES_DIR="${ZONES_DIR:-$REPO_ROOT/zones}"
 QUERIES="${QUERIES:-}"
 MERIDIAN_BIN="${MERIDIAN_BIN:-}"
@@ -105,15 +124,18 @@ KEEP_TMP="${KEEP_TMP:-0}"
 # Paths given relative to where the script was started from, not the repo root.
 abspath() { case "$1" in ""|/*|auto) printf '%s' "$1" ;; *) printf '%s/%s' "$ORIG_PWD" "$1" ;; esac; }
 ZONES_DIR="$(abspath "$ZONES_DIR")"
+REGIONS_DIR="$(abspath "$REGIONS_DIR")"
 QUERIES="$(abspath "$QUERIES")"
 MERIDIAN_BIN="$(abspath "$MERIDIAN_BIN")"
 OUT="$(abspath "$OUT")"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=scripts/bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-for v in ROUNDS DURATION WARMUP QPS CLIENTS CLIENT_THREADS OUTSTANDING TIMEOUT BUILD_TIMEOUT READY_TIMEOUT; do
+for v in ROUNDS DURATION WARMUP QPS CLIENTS CLIENT_THREADS OUTSTANDING TIMEOUT BUILD_TIMEOUT READY_TIMEOUT CHECK_INTERVAL; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
 (( ROUNDS >= 1 )) || die "ROUNDS must be >= 1"
@@ -129,9 +151,26 @@ done
 read -r -a SERVER_LIST <<<"$SERVERS"
 (( ${#SERVER_LIST[@]} >= 1 )) || die "SERVERS is empty"
 for s in "${SERVER_LIST[@]}"; do
-    [[ "$s" == nsd || "$s" == knot || "$s" == meridian ]] || die "unknown server '$s' in SERVERS (nsd, knot, meridian)"
+    [[ " nsd knot gdnsd pdns meridian " == *" $s "* ]] || die "unknown server '$s' in SERVERS (nsd, knot, gdnsd, pdns, meridian)"
 done
 want() { [[ " ${SERVER_LIST[*]} " == *" $1 "* ]]; }
+case "$KIND" in
+    static|dynamic) KINDS=("$KIND") ;;
+    both) KINDS=(static dynamic) ;;
+    *) die "KIND must be static, dynamic or both (got '$KIND')" ;;
+esac
+(( CHECK_INTERVAL >= 2 )) || die "CHECK_INTERVAL must be >= 2 (gdnsd's minimum)"
+# Servers that run a kind: all of SERVERS for static names, those with dynamic names otherwise.
+servers_for() { # kind
+    local s
+    for s in "${SERVER_LIST[@]}"; do
+        [[ "$1" == static || " gdnsd pdns meridian " == *" $s "* ]] && printf '%s ' "$s"
+    done
+}
+wants_dynamic() { [[ " ${KINDS[*]} " == *" dynamic "* && -n "$(servers_for dynamic)" ]]; }
+# Display names.
+declare -A NAME=([nsd]=NSD [knot]=Knot [gdnsd]=gdnsd [pdns]=PowerDNS [meridian]=Meridian)
+
 
 # ---------------------------------------------------------------- cleanup ---
 TMP=""
@@ -210,36 +249,17 @@ trap 'log "terminated, stopping everything"; exit 143' TERM
 
 # ------------------------------------------------------------------ tools ---
 ensure_tools() {
-    local pkgs=()
-    command -v dnsperf >/dev/null 2>&1 || pkgs+=(dnsperf)
-    if want nsd; then
-        { command -v nsd && command -v nsd-checkconf && command -v nsd-checkzone; } >/dev/null 2>&1 \
-            || pkgs+=(nsd)
-    fi
-    if want knot; then
-        { command -v knotd && command -v knotc; } >/dev/null 2>&1 || pkgs+=(knot)
-    fi
-    command -v dig >/dev/null 2>&1 || pkgs+=(bind9-dnsutils)
-    command -v ss >/dev/null 2>&1 || pkgs+=(iproute2)
-    if (( ${#pkgs[@]} > 0 )); then
-        # Double-check with dpkg: a package can be installed with its binary off PATH.
-        local p missing=()
-        for p in "${pkgs[@]}"; do
-            dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-        done
-        (( ${#missing[@]} == 0 )) && die "packages ${pkgs[*]} are installed but their commands are not on PATH"
-        [[ "$(id -u)" == 0 ]] || die "missing packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})"
-        log "installing ${missing[*]} with apt-get"
-        timeout 900 apt-get update -qq >&2 || die "apt-get update failed"
-        DEBIAN_FRONTEND=noninteractive timeout 900 \
-            apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-            || die "apt-get install ${missing[*]} failed"
-        # Debian starts the packaged services on port 53; this script runs its own.
-        systemctl disable --now nsd knot >/dev/null 2>&1 || true
-    fi
+    local need=(dnsperf:dnsperf dig:bind9-dnsutils ss:iproute2)
+    want nsd && need+=(nsd:nsd nsd-checkconf:nsd nsd-checkzone:nsd)
+    want knot && need+=(knotd:knot knotc:knot)
+    want gdnsd && need+=(gdnsd:gdnsd)
+    want pdns && need+=(pdns_server:pdns-server pdns-backend-bind:pdns-backend-bind)
+    wants_dynamic && need+=(curl:curl python3:python3)
+    apt_install_missing "${need[@]}"
     local t
-    for t in dnsperf dig ss taskset timeout getconf awk sort; do
-        command -v "$t" >/dev/null 2>&1 || die "required command '$t' not found"
+    for t in dnsperf dig ss taskset timeout getconf awk sort "${need[@]%%:*}"; do
+        [[ "$t" == pdns-backend-bind ]] && continue
+        command -v "$t" >/dev/null 2>&1 || die "required command '$t' not found (is its package installed with the command off PATH?)"
     done
 }
 
@@ -406,7 +426,7 @@ wait_ready() { # server
         if [[ "$st" == "NOERROR "*" aa"* || "$st" == "NOERROR aa"* ]]; then
             [[ "$TCP" == 1 ]] && st="$(dig_status "${PORT[$s]}" "$FIRST_ORIGIN" SOA +tcp)"
             if [[ "$TCP" != 1 || "$st" == NOERROR* ]]; then
-                READY_S[$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"
+                READY_S[$CUR_KIND.$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"
                 return 0
             fi
         fi
@@ -419,11 +439,38 @@ wait_ready() { # server
     done
 }
 
+# launch_server SERVER LOGFILE CMD...: starts CMD in the zones folder (relative $INCLUDEs
+# resolve there), pinned, logging to LOGFILE, and waits until it answers.
+launch_server() {
+    local s="$1"
+    LOGF[$s]="$2"
+    shift 2
+    : >>"${LOGF[$s]}"
+    START_T[$s]="$(now_s)"
+    (cd "$ZONES_DIR" && exec "${SERVER_PIN[@]}" "$@") </dev/null >>"${LOGF[$s]}" 2>&1 &
+    PID[$s]=$!
+    SERVER_PIDS+=("${PID[$s]}")
+    wait_ready "$s"
+    [[ "$CUR_KIND" == dynamic ]] && wait_dynamic_ready "$s"
+    return 0
+}
+
+# stop_server SERVER: stops it and forgets its PID.
+stop_server() {
+    local pid="${PID[$1]}" keep=() p
+    stop_tree "$pid"
+    for p in "${SERVER_PIDS[@]}"; do [[ "$p" == "$pid" ]] || keep+=("$p"); done
+    SERVER_PIDS=("${keep[@]}")
+}
+
+# Server threads for the reference servers.
+server_count() { if [[ "$THREADS" == auto ]]; then echo "$NCPU"; else echo "$THREADS"; fi; }
+
 start_nsd() {
-    local d="$TMP/nsd" f origin count
+    local d="$TMP/$CUR_KIND/nsd" f origin count
     mkdir -p "$d"
     PORT[nsd]="$(pick_port)"
-    count="$THREADS"; [[ "$count" == auto ]] && count="$NCPU"
+    count="$(server_count)"
     {
         echo "server:"
         echo "    ip-address: 127.0.0.1@${PORT[nsd]}"
@@ -461,23 +508,17 @@ start_nsd() {
         (cd "$ZONES_DIR" && nsd-checkzone "$origin" "$(basename "$f")") >"$d/checkzone.log" 2>&1 || {
             cat "$d/checkzone.log" >&2; die "nsd-checkzone rejected $f"; }
     done
-    LOGF[nsd]="$d/nsd.log"
-    : >"${LOGF[nsd]}"
     # -d: stay in the foreground so $! is NSD's main process; it forks xfrd and the
     # server process(es), which cpu_ticks() counts as part of its tree.
-    START_T[nsd]="$(now_s)"
-    "${SERVER_PIN[@]}" nsd -d -c "$d/nsd.conf" </dev/null >>"${LOGF[nsd]}" 2>&1 &
-    PID[nsd]=$!
-    SERVER_PIDS+=("${PID[nsd]}")
-    wait_ready nsd
+    launch_server nsd "$d/nsd.log" nsd -d -c "$d/nsd.conf"
     log "nsd $(nsd -v 2>&1 | head -n1 | awk '{print $3}') ready on 127.0.0.1:${PORT[nsd]} (pid ${PID[nsd]}, server-count $count)"
 }
 
 start_knot() {
-    local d="$TMP/knot" f origin count
+    local d="$TMP/$CUR_KIND/knot" f origin count
     mkdir -p "$d/db"
     PORT[knot]="$(pick_port)"
-    count="$THREADS"; [[ "$count" == auto ]] && count="$NCPU"
+    count="$(server_count)"
     # The same fairness settings as NSD: no response rate limiting (Knot loads no rrl module
     # unless told), answers without extra sections beyond what the protocol needs (Knot's
     # default), no journal or zone file writes, no semantic checks slowing the load.
@@ -510,14 +551,8 @@ start_knot() {
         done
     } >"$d/knot.conf"
     knotc -c "$d/knot.conf" conf-check >&2 || die "knotc conf-check rejected $d/knot.conf"
-    LOGF[knot]="$d/knot.log"
-    : >"${LOGF[knot]}"
-    # Knot resolves a relative $INCLUDE from its working directory: start it in the zones folder.
-    START_T[knot]="$(now_s)"
-    (cd "$ZONES_DIR" && exec "${SERVER_PIN[@]}" knotd -c "$d/knot.conf") </dev/null >>"${LOGF[knot]}" 2>&1 &
-    PID[knot]=$!
-    SERVER_PIDS+=("${PID[knot]}")
-    wait_ready knot
+    # Knot resolves a relative $INCLUDE from its working directory: the zones folder.
+    launch_server knot "$d/knot.log" knotd -c "$d/knot.conf"
     log "knot $(knotd --version 2>&1 | awk '{print $NF}') ready on 127.0.0.1:${PORT[knot]} (pid ${PID[knot]}, $count UDP and $count TCP workers)"
 }
 
@@ -549,18 +584,80 @@ build_meridian() {
 }
 
 start_meridian() {
-    local d="$TMP/meridian" args
+    local d="$TMP/$CUR_KIND/meridian" args
     mkdir -p "$d"
     PORT[meridian]="$(pick_port)"
     args=(serve --zones "$ZONES_DIR" --listen "127.0.0.1:${PORT[meridian]}")
+    # Without agents, Meridian serves the configured endpoints as up.
+    [[ "$CUR_KIND" == dynamic ]] && args+=(--regions "$REGIONS_DIR")
     [[ "$THREADS" == auto ]] || args+=(--threads "$THREADS")
-    LOGF[meridian]="$d/meridian.log"
-    START_T[meridian]="$(now_s)"
-    "${SERVER_PIN[@]}" "$MERIDIAN_BIN" "${args[@]}" </dev/null >"${LOGF[meridian]}" 2>&1 &
-    PID[meridian]=$!
-    SERVER_PIDS+=("${PID[meridian]}")
-    wait_ready meridian
+    launch_server meridian "$d/meridian.log" "$MERIDIAN_BIN" "${args[@]}"
     log "meridian ready on 127.0.0.1:${PORT[meridian]} (pid ${PID[meridian]}, ${args[*]:4})"
+}
+
+# gdnsd 3 from a config folder: zones named by origin; for the dynamic kind `www` is a DYNA
+# record over metafo (regions in failover order) of weighted sets, checked by http_status.
+# Thresholds: up 1, ok 1, down 1 (no anti-flap; PowerDNS's checks have none either).
+start_gdnsd() {
+    local d="$TMP/$CUR_KIND/gdnsd" endpoints="" www="" count
+    count="$(server_count)"
+    PORT[gdnsd]="$(pick_port)"
+    if [[ "$CUR_KIND" == dynamic ]]; then endpoints="$WWW_ENDPOINTS"; www='www 30 DYNA metafo!www'; fi
+    gdnsd_config "$d" "127.0.0.1:${PORT[gdnsd]}" "$count" "${CHECK_PORT:-80}" "$CHECK_INTERVAL" 1 1 1 "$endpoints"
+    gdnsd_zones "$d" "$ZONES_DIR" "$www"
+    gdnsd -c "$d" checkconf >"$d/checkconf.log" 2>&1 || { tail -n 20 "$d/checkconf.log" >&2; die "gdnsd checkconf rejected $d"; }
+    launch_server gdnsd "$d/gdnsd.log" gdnsd -c "$d" start
+    log "gdnsd $(gdnsd_version) ready on 127.0.0.1:${PORT[gdnsd]} (pid ${PID[gdnsd]}, $count UDP and $count TCP threads)"
+}
+
+# PowerDNS Authoritative with the bind backend over copies of the zones; for the dynamic kind
+# `www` is a LUA record (enable-lua-records=shared) checked every CHECK_INTERVAL seconds.
+# The packet cache keeps its default (cache-ttl 20 s).
+start_pdns() {
+    local d="$TMP/$CUR_KIND/pdns" www="" count args
+    count="$(server_count)"
+    PORT[pdns]="$(pick_port)"
+    [[ "$CUR_KIND" == dynamic ]] && www="$(pdns_www_record "$CHECK_PORT" weighted "$WWW_ENDPOINTS")"
+    pdns_config "$d" "$ZONES_DIR" "$www"
+    read -r -a args <<<"$(pdns_args "$d" 127.0.0.1 "${PORT[pdns]}" "$count" "$CHECK_INTERVAL")"
+    (( count > 1 )) && args+=(--reuseport=yes)
+    launch_server pdns "$d/pdns.log" pdns_server "${args[@]}"
+    log "PowerDNS $(pdns_version) ready on 127.0.0.1:${PORT[pdns]} (pid ${PID[pdns]}, $count receiver thread(s))"
+}
+gdnsd_version() { { gdnsd -h 2>&1 || true; } | awk '/version/ { print $NF; exit }'; }
+pdns_version() { { pdns_server --version 2>&1 || true; } | sed -n 's/.*Authoritative Server \([0-9.]*\).*/\1/p' | head -n1; }
+
+# For the dynamic kind: until 5 answers in a row name only addresses of the first region
+# (gdnsd's and PowerDNS's first checks have run; Meridian, which steers a client outside every
+# region's networks to the region nearest its default location, any endpoint's), at most
+# READY_TIMEOUT + 2 check intervals.
+wait_dynamic_ready() { # server
+    local s="$1" deadline ok=0 ans want="$FIRST_SET"
+    [[ "$s" == meridian ]] && want="$(awk '{ printf "%s ", $2 }' <<<"$WWW_ENDPOINTS")"
+    deadline=$(( SECONDS + READY_TIMEOUT + 2 * CHECK_INTERVAL ))
+    while (( ok < 5 )); do
+        ans="$(www_answer "$s")"
+        if [[ -n "$ans" ]] && ! grep -qvxF -f <(tr ' ' '\n' <<<"$want" | sed '/^$/d') <<<"$ans"; then ok=$(( ok + 1 )); else ok=0; fi
+        if (( SECONDS >= deadline )); then
+            tail -n 30 "${LOGF[$s]}" >&2 || true
+            die "$s does not answer www.example.com from $want after its checks (last: $(tr '\n' ' ' <<<"$ans"))"
+        fi
+        (( ok < 5 )) && sleep 0.1
+    done
+    READY_S[$CUR_KIND.$s]="$(awk -v a="${START_T[$s]}" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')"
+}
+www_answer() { # server: the A records of www, one a line
+    dig @127.0.0.1 -p "${PORT[$1]}" +norec +time=1 +tries=1 +short "${DIG_EXTRA[@]}" www.example.com A 2>/dev/null | sort || true
+}
+
+# The dynamic kind's precheck: 20 answers from each server, which addresses came how often.
+precheck_dynamic() {
+    local s i summary=""
+    for s in "${ACTIVE[@]}"; do
+        summary+="${summary:+; }${NAME[$s]}: $(for (( i = 0; i < 20; i++ )); do www_answer "$s"; done | sort | uniq -c | awk '{ printf "%s%s×%s", (NR > 1 ? " " : ""), $2, $1 }')"
+    done
+    PRECHECK_SUMMARY="www.example.com A asked 20 times per server: $summary"
+    log "precheck: $PRECHECK_SUMMARY"
 }
 
 # Every distinct query once against each server; report rcode mix and differences.
@@ -569,16 +666,13 @@ precheck() {
     # awk stops at 100 itself: `| head` would end it with SIGPIPE, fatal under pipefail.
     awk '!/^[ \t]*(;|$)/ { k = tolower($1) " " toupper($2); if (!(k in s)) { s[k]; print $1, $2; if (++n == 100) exit } }' \
         "$QUERY_FILE" >"$uniq"
-    local digx=()
-    [[ "$ECS" == 1 && -z "$ECS_HEX" ]] && digx+=("+subnet=$ECS_SUBNET")
-    [[ "$TCP" == 1 ]] && digx+=(+tcp)
     declare -A rc_mix=()
     while read -r name type; do
         n=$(( n + 1 ))
         local first="" firsts=""
-        for s in "${SERVER_LIST[@]}"; do
+        for s in "${ACTIVE[@]}"; do
             out="$(dig @127.0.0.1 -p "${PORT[$s]}" +norec +time=1 +tries=1 +noall +comments +answer \
-                   "${digx[@]}" "$name" "$type" 2>/dev/null || true)"
+                   "${DIG_EXTRA[@]}" "$name" "$type" 2>/dev/null || true)"
             local st ans
             st="$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n1)"
             [[ -n "$st" ]] || st=NOANSWER
@@ -596,13 +690,13 @@ precheck() {
             fi
         done
     done <"$uniq"
-    for s in "${SERVER_LIST[@]}"; do
+    for s in "${ACTIVE[@]}"; do
         log "precheck: $s rcodes over $n distinct queries: $(tr ' ' '\n' <<<"${rc_mix[$s]}" | sed '/^$/d' | sort | uniq -c | awk '{printf "%s%s=%s", (NR>1?", ":""), $2, $1}')"
     done
     (( diffs == 0 )) || log "precheck: WARNING: $diffs of $n distinct queries got different rcode/answer sections"
     (( bad == 0 )) || log "precheck: WARNING: $bad answers were neither NOERROR nor NXDOMAIN"
     PRECHECK_SUMMARY="$n distinct queries compared with dig"
-    if (( ${#SERVER_LIST[@]} > 1 )); then
+    if (( ${#ACTIVE[@]} > 1 )); then
         PRECHECK_SUMMARY+=": $diffs differed between servers"
     fi
     (( bad == 0 )) || PRECHECK_SUMMARY+=", $bad not NOERROR/NXDOMAIN"
@@ -644,8 +738,8 @@ latency_percentiles() { # mode file
 # One dnsperf run against server $1; appends a row to $RESULTS unless $3 == warmup.
 run_dnsperf() { # server seconds label
     local s="$1" secs="$2" label="$3"
-    local out="$TMP/dnsperf-$s-$label.out" err="$TMP/dnsperf-$s-$label.err"
-    local args=("${DNSPERF_ARGS[@]}" -p "${PORT[$s]}" -l "$secs")
+    local out="$TMP/dnsperf-$CUR_KIND-$s-$label.out" err="$TMP/dnsperf-$CUR_KIND-$s-$label.err"
+    local args=("${DNSPERF_ARGS[@]}" -d "$QUERY_FILE" -p "${PORT[$s]}" -l "$secs")
     local t0 t1 rc=0
     t0="$(cpu_ticks "${PID[$s]}")"
     "${CLIENT_PIN[@]}" timeout --signal=INT --kill-after=10 $(( secs + TIMEOUT + 30 )) \
@@ -682,9 +776,9 @@ run_dnsperf() { # server seconds label
     util="$(awk -v d="$(( t1 - t0 ))" -v hz="$CLK_TCK" -v rt="$runtime" 'BEGIN { printf "%.0f", d / hz / rt * 100 }')"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\n' \
         "$s" "$label" "$sent" "$completed" "$lost" "$qps" "$qps" "$avg" "$p50" "$p99" "$cpu_us" "$util" >>"$RESULTS"
-    printf '%s\t%s\t%s\n' "$s" "$label" "$rcodes" >>"$TMP/rcodes.tsv"
-    log "$(printf '%-8s %-7s qps %8.0f  completed %9s  lost %5s  avg %6s us  p99 %5s us  cpu %6s us/q  (%s%% of a core)' \
-        "$s" "$label" "$qps" "$completed" "$lost" "$avg" "$p99" "$cpu_us" "$util")"
+    printf '%s\t%s\t%s\n' "$s" "$label" "$rcodes" >>"$RCODES"
+    log "$(printf '%-7s %-8s %-7s qps %8.0f  completed %9s  lost %5s  avg %6s us  p99 %5s us  cpu %6s us/q  (%s%% of a core)' \
+        "$CUR_KIND" "$s" "$label" "$qps" "$completed" "$lost" "$avg" "$p99" "$cpu_us" "$util")"
     [[ "$LAT_MODE" == verbose ]] && : >"$out"   # per-query lines can be tens of MB
     return 0
 }
@@ -693,9 +787,6 @@ run_dnsperf() { # server seconds label
 ensure_tools
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/meridian-bench.XXXXXX")"
-RESULTS="$TMP/results.tsv"
-: >"$RESULTS"
-: >"$TMP/rcodes.tsv"
 
 [[ -d "$ZONES_DIR" ]] || die "ZONES_DIR=$ZONES_DIR is not a directory"
 ZONES_DIR="$(cd "$ZONES_DIR" && pwd)"
@@ -753,7 +844,7 @@ else
 fi
 
 # dnsperf arguments shared by all runs.
-DNSPERF_ARGS=(-s 127.0.0.1 -d "$QUERY_FILE" -c "$CLIENTS" -T "$CLIENT_THREADS" -q "$OUTSTANDING" -t "$TIMEOUT")
+DNSPERF_ARGS=(-s 127.0.0.1 -c "$CLIENTS" -T "$CLIENT_THREADS" -q "$OUTSTANDING" -t "$TIMEOUT")
 (( QPS > 0 )) && DNSPERF_ARGS+=(-Q "$QPS")
 [[ "$TCP" == 1 ]] && DNSPERF_ARGS+=(-m tcp)
 ECS_DESC="off"
@@ -775,49 +866,93 @@ case "$LAT_MODE" in
     none) DNSPERF_ARGS+=(-O suppress=timeouts) ;;
 esac
 
-per_run=$(( DURATION + 3 ))
-est=$(( ROUNDS * ${#SERVER_LIST[@]} * per_run + ${#SERVER_LIST[@]} * (WARMUP + 3) ))
-log "plan: ${#SERVER_LIST[@]} server(s) x $ROUNDS round(s) x ${DURATION}s, about ${est}s after startup"
+DIG_EXTRA=()
+[[ "$ECS" == 1 && -z "$ECS_HEX" ]] && DIG_EXTRA+=("+subnet=$ECS_SUBNET")
+[[ "$TCP" == 1 ]] && DIG_EXTRA+=(+tcp)
+STATIC_QUERY_FILE="$QUERY_FILE"
+DYNAMIC_QUERY_FILE="$TMP/queries-dynamic.txt"
+echo "www.example.com A" >"$DYNAMIC_QUERY_FILE"
 
-want meridian && build_meridian
+runs=0
+for k in "${KINDS[@]}"; do read -r -a l <<<"$(servers_for "$k")"; runs=$(( runs + ${#l[@]} )); done
+(( runs > 0 )) || die "no server in SERVERS=\"$SERVERS\" has a ${KIND} name to serve"
+est=$(( runs * (ROUNDS * (DURATION + 3) + WARMUP + 3) ))
+log "plan: ${KINDS[*]} names, $runs server run(s) x $ROUNDS round(s) x ${DURATION}s, about ${est}s after startup"
+
+{ want meridian || wants_dynamic; } && build_meridian
+
+# The dynamic name's endpoints, and a `meridian backend` on each address for the checks.
+WWW_ENDPOINTS=""
+FIRST_SET=""
+if wants_dynamic; then
+    [[ -f "$ZONES_DIR/example.com.zone" ]] || die "KIND=$KIND needs example.com.zone in ZONES_DIR (the dynamic name is www.example.com)"
+    WWW_ENDPOINTS="$(www_endpoints "$REGIONS_DIR" "$ZONES_DIR/example.com.services.yaml")"
+    [[ -n "$WWW_ENDPOINTS" ]] || die "no IPv4 endpoints in $REGIONS_DIR/*.yaml"
+    FIRST_SET="$(awk 'NR == 1 { r = $1 } $1 == r { printf "%s%s", (NR > 1 ? " " : ""), $2 }' <<<"$WWW_ENDPOINTS")"
+    CHECK_PORT="$(pick_port)"
+    for addr in $(awk '{ print $2 }' <<<"$WWW_ENDPOINTS"); do
+        start_backend "$MERIDIAN_BIN" "$addr" "$CHECK_PORT" "www-$addr" "$TMP/backends.err"
+        SERVER_PIDS+=("$LAST_PID")
+    done
+    for addr in $(awk '{ print $2 }' <<<"$WWW_ENDPOINTS"); do wait_http "$addr" "$CHECK_PORT"; done
+    log "backends answer /healthz on $(awk '{ printf "%s ", $2 }' <<<"$WWW_ENDPOINTS")(port $CHECK_PORT)"
+fi
 
 # Other load on the machine (a compiler, say) skews every number; say so.
 LOAD_START="$(cut -d' ' -f1 /proc/loadavg)"
 if awk -v l="$LOAD_START" 'BEGIN { exit !(l > 0.5) }'; then
     log "WARNING: 1-minute load average is $LOAD_START before the servers start: other work on this machine will add noise"
 fi
-want nsd && start_nsd
-want knot && start_knot
-want meridian && start_meridian
 
-PRECHECK_SUMMARY=""
-precheck
+declare -A PSS_MB
+# run_kind KIND: starts the servers of that kind, prechecks, warms up, runs the rounds, notes
+# memory, stops them. Results in $TMP/results-KIND.tsv.
+run_kind() {
+    CUR_KIND="$1"
+    read -r -a ACTIVE <<<"$(servers_for "$CUR_KIND")"
+    RESULTS="$TMP/results-$CUR_KIND.tsv"
+    RCODES="$TMP/rcodes-$CUR_KIND.tsv"
+    : >"$RESULTS"
+    : >"$RCODES"
+    local s r i order
+    if [[ "$CUR_KIND" == static ]]; then QUERY_FILE="$STATIC_QUERY_FILE"; else QUERY_FILE="$DYNAMIC_QUERY_FILE"; fi
+    log "== $CUR_KIND names: ${ACTIVE[*]}"
+    for s in "${ACTIVE[@]}"; do "start_$s"; done
 
-if (( WARMUP > 0 )); then
-    for s in "${SERVER_LIST[@]}"; do
-        log "warm-up $s (${WARMUP}s)"
-        run_dnsperf "$s" "$WARMUP" warmup
-    done
-fi
+    PRECHECK_SUMMARY=""
+    if [[ "$CUR_KIND" == static ]]; then precheck; else precheck_dynamic; fi
+    PRECHECK[$CUR_KIND]="$PRECHECK_SUMMARY"
 
-for (( r = 1; r <= ROUNDS; r++ )); do
-    # Rotate the order every round, so that no server always runs first or last.
-    order=()
-    for (( i = 0; i < ${#SERVER_LIST[@]}; i++ )); do
-        order+=("${SERVER_LIST[$(( (i + r - 1) % ${#SERVER_LIST[@]} ))]}")
+    if (( WARMUP > 0 )); then
+        for s in "${ACTIVE[@]}"; do
+            log "warm-up $s (${WARMUP}s)"
+            run_dnsperf "$s" "$WARMUP" warmup
+        done
+    fi
+    for (( r = 1; r <= ROUNDS; r++ )); do
+        # Rotate the order every round, so that no server always runs first or last.
+        order=()
+        for (( i = 0; i < ${#ACTIVE[@]}; i++ )); do
+            order+=("${ACTIVE[$(( (i + r - 1) % ${#ACTIVE[@]} ))]}")
+        done
+        for s in "${order[@]}"; do
+            run_dnsperf "$s" "$DURATION" "round$r"
+            sleep 1
+        done
     done
-    for s in "${order[@]}"; do
-        run_dnsperf "$s" "$DURATION" "round$r"
-        sleep 1
+    for s in "${ACTIVE[@]}"; do
+        PSS_MB[$CUR_KIND.$s]="$(awk -v k="$(tree_pss_kb "${PID[$s]}")" 'BEGIN { printf "%.1f", k / 1024 }')"
+        stop_server "$s"
     done
+}
+
+declare -A PRECHECK
+for kind in "${KINDS[@]}"; do
+    [[ -n "$(servers_for "$kind")" ]] && run_kind "$kind"
 done
 
 # ----------------------------------------------------------------- report ---
 LOAD_END="$(cut -d' ' -f1 /proc/loadavg)"
-declare -A PSS_MB
-for s in "${SERVER_LIST[@]}"; do
-    PSS_MB[$s]="$(awk -v k="$(tree_pss_kb "${PID[$s]}")" 'BEGIN { printf "%.1f", k / 1024 }')"
-done
 # stats <server> <column>: "median min max" over that server's rounds.
 stats() {
     awk -F'\t' -v s="$1" -v c="$2" '$1 == s && $c != "nan" && $c != "" { print $c }' "$RESULTS" | sort -g |
@@ -845,19 +980,37 @@ case "$LAT_MODE" in
         fi ;;
 esac
 
-{
-    echo "## Meridian vs NSD and Knot: dnsperf on loopback"
+version_of() { # server
+    case "$1" in
+        nsd) { nsd -v 2>&1 || true; } | head -n1 | awk '{print $3}' ;;
+        knot) knotd --version 2>&1 | awk '{print $NF}' ;;
+        gdnsd) gdnsd_version ;;
+        pdns) pdns_version ;;
+        meridian) echo "${MERIDIAN_DESC:-not run}" ;;
+    esac
+}
+# Issue 7's targets for Meridian's CPU per query, as a ratio to each server's (none: "").
+declare -A TARGET=([static.nsd]=1.00 [static.knot]=1.00 [dynamic.gdnsd]=1.00 [dynamic.pdns]=0.33)
+
+report_kind() { # kind
+    local kind="$1" s q qmin qmax a p c cmin cmax u lost_total ref t
+    RESULTS="$TMP/results-$kind.tsv"
+    read -r -a ACTIVE <<<"$(servers_for "$kind")"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), host: $NCPU CPUs, $(uname -sr); 1-min load average $LOAD_START before, $LOAD_END after (the benchmark itself adds about 1-2)"
-    echo "- meridian: ${MERIDIAN_DESC:-not run}; nsd: $(if want nsd; then { nsd -v 2>&1 || true; } | head -n1 | awk '{print $3}'; else echo 'not run'; fi); knot: $(if want knot; then knotd --version 2>&1 | awk '{print $NF}'; else echo 'not run'; fi); dnsperf $DNSPERF_VERSION"
-    echo "- zones: ${ZONES_DIR#"$REPO_ROOT"/} (${#ZONE_FILES[@]}); queries: $QUERY_SOURCE ($NQUERIES lines); precheck: $PRECHECK_SUMMARY"
-    echo "- transport: $([[ "$TCP" == 1 ]] && echo TCP || echo UDP); ECS: $ECS_DESC; server threads: $THREADS (NSD server-count and Knot workers $([[ "$THREADS" == auto ]] && echo "$NCPU" || echo "$THREADS")); pinning: $PIN_DESC"
-    echo "- dnsperf: ${DNSPERF_ARGS[*]//"$QUERY_FILE"/<queries>} -l $DURATION; $ROUNDS round(s), server order rotating between rounds; warm-up ${WARMUP}s"
+    if [[ "$kind" == static ]]; then
+        echo "### Static names: $QUERY_SOURCE ($NQUERIES lines)"
+    else
+        echo "### Dynamic name: www.example.com A"
+        echo
+        echo "- gdnsd: metafo over one weighted (multi) set per region, http_status GET /healthz every ${CHECK_INTERVAL}s (up/ok/down thresholds 1); PowerDNS: LUA record, ifurlup over one set per region (selector all) then pickwrandom by weight, checks every ${CHECK_INTERVAL}s; Meridian: steered from ${REGIONS_DIR#"$REPO_ROOT"/} (no agents: the endpoints count as up; checks are the agents' work, elsewhere). Endpoints: $(awk '{ printf "%s%s %s (weight %s)", (NR > 1 ? ", " : ""), $1, $2, $3 }' <<<"$WWW_ENDPOINTS"); backends on port ${CHECK_PORT:-n/a}"
+    fi
+    echo
+    echo "- precheck: ${PRECHECK[$kind]:-n/a}"
     echo
     echo "| server | median qps | qps min–max | median avg latency (µs) | median p99 latency (µs) | median CPU µs/query | CPU µs/query min–max | median server CPU (% of a core) | lost (total) | start to first answer (s) | memory after the runs (PSS, MB) |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     declare -A MED
-    for s in "${SERVER_LIST[@]}"; do
+    for s in "${ACTIVE[@]}"; do
         read -r q qmin qmax < <(stats "$s" 6)
         read -r a _ _ < <(stats "$s" 8)
         read -r p _ _ < <(stats "$s" 10)
@@ -865,38 +1018,53 @@ esac
         read -r u _ _ < <(stats "$s" 12)
         lost_total="$(awk -F'\t' -v s="$s" '$1 == s { t += $5 } END { print t + 0 }' "$RESULTS")"
         MED[$s.q]="$q"; MED[$s.a]="$a"; MED[$s.p]="$p"; MED[$s.c]="$c"
-        name="$s"; [[ "$s" == nsd ]] && name="NSD"; [[ "$s" == knot ]] && name="Knot"; [[ "$s" == meridian ]] && name="Meridian"
-        echo "| $name | $(fmt '%.0f' "$q") | $(fmt '%.0f' "$qmin")–$(fmt '%.0f' "$qmax") | $(fmt '%.1f' "$a") | $(fmt '%.0f' "$p") | $(fmt '%.2f' "$c") | $(fmt '%.2f' "$cmin")–$(fmt '%.2f' "$cmax") | $(fmt '%.0f' "$u") | $lost_total | ${READY_S[$s]:-n/a} | ${PSS_MB[$s]:-n/a} |"
+        echo "| ${NAME[$s]} | $(fmt '%.0f' "$q") | $(fmt '%.0f' "$qmin")–$(fmt '%.0f' "$qmax") | $(fmt '%.1f' "$a") | $(fmt '%.0f' "$p") | $(fmt '%.2f' "$c") | $(fmt '%.2f' "$cmin")–$(fmt '%.2f' "$cmax") | $(fmt '%.0f' "$u") | $lost_total | ${READY_S[$kind.$s]:-n/a} | ${PSS_MB[$kind.$s]:-n/a} |"
     done
-    for ref in nsd knot; do
-        want "$ref" && want meridian || continue
-        refname="NSD"; [[ "$ref" == knot ]] && refname="Knot"
+    if [[ " ${ACTIVE[*]} " == *" meridian "* ]] && (( ${#ACTIVE[@]} > 1 )); then
         echo
-        echo "| Meridian / $refname | ratio | better when |"
-        echo "|---|---:|---|"
-        echo "| median qps | $(ratio "${MED[meridian.q]}" "${MED[$ref.q]}") | > 1 |"
-        echo "| median avg latency | $(ratio "${MED[meridian.a]}" "${MED[$ref.a]}") | < 1 |"
-        echo "| median p99 latency | $(ratio "${MED[meridian.p]}" "${MED[$ref.p]}") | < 1 |"
-        echo "| median CPU µs/query | $(ratio "${MED[meridian.c]}" "${MED[$ref.c]}") | < 1 |"
-    done
+        echo "| Meridian / | qps (> 1 better) | avg latency (< 1 better) | p99 latency (< 1 better) | CPU µs/query (< 1 better) | CPU target | met |"
+        echo "|---|---:|---:|---:|---:|---:|---|"
+        for ref in "${ACTIVE[@]}"; do
+            [[ "$ref" == meridian ]] && continue
+            t="${TARGET[$kind.$ref]:-}"
+            c="$(ratio "${MED[meridian.c]}" "${MED[$ref.c]}")"
+            echo "| ${NAME[$ref]} | $(ratio "${MED[meridian.q]}" "${MED[$ref.q]}") | $(ratio "${MED[meridian.a]}" "${MED[$ref.a]}") | $(ratio "${MED[meridian.p]}" "${MED[$ref.p]}") | **$c** | ${t:+≤ $t} | $(if [[ -z "$t" || "$c" == n/a ]]; then echo "—"; elif awk -v c="$c" -v t="$t" 'BEGIN { exit !(c <= t) }'; then echo yes; else echo no; fi) |"
+        done
+    fi
     echo
-    echo "<details><summary>per-run numbers</summary>"
+    echo "<details><summary>per-run numbers ($kind)</summary>"
     echo
     echo "| server | run | sent | completed | lost | qps | avg µs | p50 µs | p99 µs | CPU µs/query | CPU % | response codes |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    paste "$RESULTS" <(cut -f3 "$TMP/rcodes.tsv") | awk -F'\t' '{
+    paste "$RESULTS" <(cut -f3 "$TMP/rcodes-$kind.tsv") | awk -F'\t' '{
         for (i = 1; i <= NF; i++) if ($i == "nan") $i = "n/a"
         printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $7, $8, $9, $10, $11, $12, $13 }'
     echo
     echo "</details>"
+}
+
+{
+    names=""
+    for s in "${SERVER_LIST[@]}"; do [[ "$s" == meridian ]] || names+="${names:+, }${NAME[$s]}"; done
+    echo "## Meridian vs ${names:-itself}: dnsperf on loopback"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), host: $NCPU CPUs, $(uname -sr); 1-min load average $LOAD_START before, $LOAD_END after (the benchmark itself adds about 1-2)"
+    echo "- versions: $(for s in "${SERVER_LIST[@]}"; do printf '%s: %s; ' "${NAME[$s]}" "$(version_of "$s")"; done)dnsperf $DNSPERF_VERSION"
+    echo "- zones: ${ZONES_DIR#"$REPO_ROOT"/} (${#ZONE_FILES[@]}); names: ${KINDS[*]}"
+    echo "- transport: $([[ "$TCP" == 1 ]] && echo TCP || echo UDP); ECS: $ECS_DESC; server threads: $THREADS (the others' workers $(server_count)); pinning: $PIN_DESC"
+    echo "- dnsperf: ${DNSPERF_ARGS[*]} -d <queries> -l $DURATION; $ROUNDS round(s), server order rotating between rounds; warm-up ${WARMUP}s"
+    for kind in "${KINDS[@]}"; do
+        [[ -n "$(servers_for "$kind")" ]] && report_kind "$kind"
+    done
     echo
     echo "Notes:"
     echo "- Latency: $LAT_NOTE."
     echo "- CPU µs/query = server process tree's utime+stime (/proc/PID/stat, ${CLK_TCK} ticks/s) over the run ÷ queries completed."
+    want pdns && echo "- PowerDNS keeps its default packet cache (cache-ttl 20 s): static answers come from it."
     if (( QPS > 0 )); then
-        sat="$(awk -F'\t' -v cap="$QPS" '$6 < 0.95 * cap { n++ } END { print n + 0 }' "$RESULTS")"
+        sat="$(cat "$TMP"/results-*.tsv | awk -F'\t' -v cap="$QPS" '$6 < 0.95 * cap { n++ } END { print n + 0 }')"
         if (( sat > 0 )); then
-            echo "- $sat of $(wc -l <"$RESULTS") runs stayed below 95% of the -Q $QPS cap: client or server was saturated, so latency there is mostly queueing (≈ outstanding ÷ qps); compare CPU µs/query, and run with a lower QPS for latency at a fixed load. A server near 100% × threads of CPU is the bottleneck; well below that, dnsperf is."
+            echo "- $sat of $(cat "$TMP"/results-*.tsv | wc -l) runs stayed below 95% of the -Q $QPS cap: client or server was saturated, so latency there is mostly queueing (≈ outstanding ÷ qps); compare CPU µs/query, and run with a lower QPS for latency at a fixed load. A server near 100% × threads of CPU is the bottleneck; well below that, dnsperf is."
         else
             echo "- Every run reached the -Q $QPS cap: qps is the offered load, compare latency and CPU µs/query."
         fi

@@ -14,47 +14,37 @@
 # Usage: scripts/bench/gossip-failover.sh [TRIALS=10] [TIMEOUT=15]   (MERIDIAN_BIN=... skips the build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+log() { echo "[gossip-failover] $*" >&2; }
+die() { log "$*"; for f in "$tmp"/*.err; do echo "== $f" >&2; tail -5 "$f" >&2; done; exit 1; }
+source scripts/bench/lib.sh
 for arg in "$@"; do [[ -n "$arg" && "$arg" == *=* ]] && export "${arg?}"; done
 TRIALS=${TRIALS:-10}
 TIMEOUT=${TIMEOUT:-15}          # seconds: one failover or recovery wait, at most
 CONVERGE=${CONVERGE:-90}        # seconds: the cluster forming at startup, at most
 command -v dig >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsutils; }
-if [[ -z "${MERIDIAN_BIN:-}" ]]; then
-  swift build -c release --product meridian >&2
-  MERIDIAN_BIN="$(swift build -c release --show-bin-path)/meridian"
-fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
-log() { echo "[gossip-failover] $*" >&2; }
-die() { log "$*"; for f in "$tmp"/*.err; do echo "== $f" >&2; tail -5 "$f" >&2; done; exit 1; }
+ensure_meridian_bin
+scratch_dir
+trap 'log "interrupted"; exit 130' INT TERM
 
 # Backends: two for use-www-a (the ones killed), one per other region's endpoints.
 declare -A BPORT BPID
-start_backend() { # name [port]
+backend() { # name [port]
   local name=$1 port=${2:-$(free_port)}
-  "$MERIDIAN_BIN" backend --listen "127.0.0.1:$port" --name "$name" >/dev/null 2>"$tmp/backend-$name.err" &
-  BPID[$name]=$!; BPORT[$name]=$port; pids+=($!)
+  start_backend "$MERIDIAN_BIN" 127.0.0.1 "$port" "$name" "$tmp/backend-$name.err"
+  BPID[$name]=$LAST_PID; BPORT[$name]=$port; pids+=("$LAST_PID")
 }
-wait_backend() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:${BPORT[$1]}/healthz" && return 0; sleep 0.05; done; die "backend $1 does not answer"; }
-for b in use-a1 use-a2 use euw aps; do start_backend "$b"; done
-for b in use-a1 use-a2 use euw aps; do wait_backend "$b"; done
+for b in use-a1 use-a2 use euw aps; do backend "$b"; done
+for b in use-a1 use-a2 use euw aps; do wait_http 127.0.0.1 "${BPORT[$b]}"; done
 
 # The three regions as in regions/, on free ports and over the backends above.
 mkdir -p "$tmp/regions"
+health='{ path: /healthz, interval: 250ms, timeout: 200ms, rise: 2, fall: 2 }'
 endpoint() { # name address weight backend...
-  local name=$1 address=$2 weight=$3; shift 3
-  printf '  - name: %s\n    address: %s\n    port: %s\n    weight: %s\n    services: [ www.example.com ]\n    backends:\n' "$name" "$address" "$(free_port)" "$weight"
-  for b in "$@"; do printf '      - { url: "http://127.0.0.1:%s" }\n' "${BPORT[$b]}"; done
-  printf '    health: { path: /healthz, interval: 250ms, timeout: 200ms, rise: 2, fall: 2 }\n'
+  local name=$1 address=$2 weight=$3 b urls=(); shift 3
+  for b in "$@"; do urls+=("http://127.0.0.1:${BPORT[$b]}"); done
+  meridian_endpoint "$name" "$address" "$weight" "$health" "${urls[@]}"
 }
-region() { # name lat lon clients
-  printf 'region: %s\nlocation: { lat: %s, lon: %s }\nclients: [ "%s" ]\n' "$1" "$2" "$3" "$4"
-  printf 'agent: { gossip: "127.0.0.1:%s", admin: "127.0.0.1:%s" }\nendpoints:\n' "$(free_port)" "$(free_port)"
-}
+region() { meridian_region "$@"; }
 { region us-east 39.04 -77.49 10.1.0.0/16
   endpoint use-www-a 127.0.0.11 2 use-a1 use-a2
   endpoint use-www-b 127.0.0.12 1 use
@@ -67,28 +57,18 @@ region() { # name lat lon clients
 "$MERIDIAN_BIN" check --zones zones --regions "$tmp/regions" >&2 || die "the generated regions do not check"
 
 "$MERIDIAN_BIN" keygen --out "$tmp/gossip.key"
-gossip=("$(free_port)" "$(free_port)" "$(free_port)")
-dns=(); admin=()
-for i in 0 1 2; do
-  join=(); ((i > 0)) && join=(--join "127.0.0.1:${gossip[0]}")
-  "$MERIDIAN_BIN" serve --zones zones --regions "$tmp/regions" --listen 127.0.0.1:0 --admin 127.0.0.1:0 --threads 1 \
-    --gossip "127.0.0.1:${gossip[$i]}" --gossip-key-file "$tmp/gossip.key" "${join[@]}" --log-level warning >"$tmp/node$i.out" 2>"$tmp/node$i.err" &
-  pids+=($!)
-  for _ in $(seq 200); do grep -q '^admin ' "$tmp/node$i.out" 2>/dev/null && break; sleep 0.05; done
-  dns+=("$(sed -n 's/^listening .*:\([0-9]*\)$/\1/p' "$tmp/node$i.out" | head -1)")
-  admin+=("$(sed -n 's/^admin //p' "$tmp/node$i.out")")
-  [[ -n "${dns[$i]}" && -n "${admin[$i]}" ]] || die "DNS node $((i + 1)) did not start"
-done
+meridian_dns_nodes "$MERIDIAN_BIN" 3 "$tmp/regions" "$tmp/gossip.key" "$tmp"
+dns=("${DNS_PORTS[@]}"); admin=("${ADMINS[@]}")
 declare -A APID
 start_agent() {
-  "$MERIDIAN_BIN" agent --region "$tmp/regions/$1.yaml" --join "127.0.0.1:${gossip[0]}" --gossip-key-file "$tmp/gossip.key" \
-    --log-level warning >>"$tmp/agent-$1.out" 2>>"$tmp/agent-$1.err" &
-  APID[$1]=$!; pids+=($!)
+  meridian_agent "$MERIDIAN_BIN" "$tmp/regions/$1.yaml" "$tmp/gossip.key" "$tmp/agent-$1"
+  APID[$1]=$LAST_PID
 }
 for r in us-east eu-west ap-south; do start_agent "$r"; done
 
 # A-records node i answers to a us-east client (empty on a timeout).
-answer() { dig @127.0.0.1 -p "${dns[$1]}" www.example.com A +subnet=10.1.0.0/16 +short +tries=1 +time=1 2>/dev/null | sort | tr '\n' ' ' || true; }
+DIG_ARGS=(+subnet=10.1.0.0/16)
+answer() { dns_answer "${dns[$1]}"; }
 # Members every node sees alive with a report (JSON through python3).
 alive_everywhere() {
   for a in "${admin[@]}"; do
@@ -99,28 +79,8 @@ ok = len(m) == 6 and all(x["status"] == "alive" for x in m) and sum(1 for x in m
 sys.exit(0 if ok else 1)' 2>/dev/null || return 1
   done
 }
-# Polls every 20 ms until `predicate NODE-ANSWER` holds on all three nodes; prints the ms from
-# $1 (a now_ms) until the last node first satisfied it, then the per-node ms; "timeout" if not.
-poll_until() { # start predicate
-  local start=$1 predicate=$2 deadline=$(( $1 + TIMEOUT * 1000 )) hit=(-1 -1 -1) t i out pending digs
-  while :; do
-    t=$(now_ms); digs=()
-    for i in 0 1 2; do if ((hit[i] < 0)); then answer "$i" >"$tmp/ans$i" & digs+=($!); fi; done
-    wait "${digs[@]}"
-    pending=0
-    for i in 0 1 2; do
-      if ((hit[i] < 0)); then
-        out=$(<"$tmp/ans$i")
-        if "$predicate" "$out"; then hit[i]=$(( $(now_ms) - start )); else pending=1; fi
-      fi
-    done
-    ((pending == 0)) && break
-    (( $(now_ms) > deadline )) && { echo "timeout ${hit[*]}"; return 0; }
-    sleep "$(awk -v d=$(( 20 - ($(now_ms) - t) )) 'BEGIN { printf "%.3f", (d > 0 ? d : 0) / 1000 }')"
-  done
-  local max=0; for i in 0 1 2; do ((hit[i] > max)) && max=${hit[i]}; done
-  echo "$max ${hit[*]}"
-}
+# Polls the three nodes every 20 ms until `predicate NODE-ANSWER` holds on all: "ms n1 n2 n3".
+poll() { poll_until "$1" "$2" "$TIMEOUT" "${dns[@]}"; }
 no_a() { [[ -n "$1" && "$1" != *"127.0.0.11 "* ]]; }
 with_a() { [[ "$1" == *"127.0.0.11 "* ]]; }
 no_us_east() { [[ -n "$1" && "$1" != *"127.0.0.11 "* && "$1" != *"127.0.0.12 "* ]]; }
@@ -138,7 +98,7 @@ else
   formed="$formed ms"
 fi
 log "cluster formed: $formed"
-read -r ready _ < <(poll_until "$(now_ms)" us_east)
+read -r ready _ < <(poll "$(now_ms)" us_east)
 [[ "$ready" != timeout ]] || die "us-east clients are not answered with 127.0.0.11 and .12 everywhere"
 
 # After a timeout: how each node sees the us-east agent, and what it answers.
@@ -160,25 +120,25 @@ for trial in $(seq "$TRIALS"); do
   # (i) backend death
   t0=$(now_ms)
   kill -9 "${BPID[use-a1]}" "${BPID[use-a2]}"
-  read -r ms n1 n2 n3 < <(poll_until "$t0" no_a)
+  read -r ms n1 n2 n3 < <(poll "$t0" no_a)
   wait "${BPID[use-a1]}" "${BPID[use-a2]}" 2>/dev/null || true
   BACKEND+=("$ms")
   echo "trial $trial backend death: $(show "$ms") (node 1: $(show "$n1"), node 2: $(show "$n2"), node 3: $(show "$n3"))"
   [[ "$ms" == timeout ]] && views
-  start_backend use-a1 "${BPORT[use-a1]}"; start_backend use-a2 "${BPORT[use-a2]}"
-  read -r back _ < <(poll_until "$(now_ms)" with_a)
+  backend use-a1 "${BPORT[use-a1]}"; backend use-a2 "${BPORT[use-a2]}"
+  read -r back _ < <(poll "$(now_ms)" with_a)
   [[ "$back" != timeout ]] || die "use-www-a did not come back after its backends restarted"
   sleep 1
   # (ii) agent death
   t0=$(now_ms)
   kill -9 "${APID[us-east]}"
-  read -r ms n1 n2 n3 < <(poll_until "$t0" no_us_east)
+  read -r ms n1 n2 n3 < <(poll "$t0" no_us_east)
   wait "${APID[us-east]}" 2>/dev/null || true
   AGENT+=("$ms")
   echo "trial $trial agent death:   $(show "$ms") (node 1: $(show "$n1"), node 2: $(show "$n2"), node 3: $(show "$n3"))"
   [[ "$ms" == timeout ]] && views
   start_agent us-east
-  read -r back _ < <(poll_until "$(now_ms)" us_east)
+  read -r back _ < <(poll "$(now_ms)" us_east)
   [[ "$back" != timeout ]] || die "us-east did not come back after the agent restarted"
   log "trial $trial: backends back after restart, agent rejoined and answered in $back ms"
   sleep 1

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.."
 for arg in "$@"; do [[ -n "$arg" && "$arg" == *=* ]] && export "${arg?}"; done
 export RECORDS=${RECORDS:-1000000} ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10}
 export READY_TIMEOUT=${READY_TIMEOUT:-300}
+export SERVERS=${SERVERS:-nsd knot meridian}   # dns.sh also runs gdnsd and PowerDNS by default
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/zones"
