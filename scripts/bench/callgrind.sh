@@ -22,18 +22,11 @@ N=${N:-20000}
 WARMUP=${WARMUP:-2000}
 SERVERS=${SERVERS:-"meridian nsd knot meridian-steered"}
 export PATH="$PATH:/usr/sbin:/sbin"
-missing=()
-for pkg in valgrind:valgrind gcc:gcc dnsperf:dnsperf nsd:nsd knotd:knot dig:bind9-dnsutils; do
-  command -v "${pkg%%:*}" >/dev/null || missing+=("${pkg#*:}")
-done
-if ((${#missing[@]})); then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  for s in nsd knot; do systemctl disable --now "$s" >/dev/null 2>&1 || service "$s" stop >/dev/null 2>&1 || true; done
-fi
-if [[ -z "${MERIDIAN_BIN:-}" ]]; then
-  swift build -c release --product meridian >&2
-  MERIDIAN_BIN="$(swift build -c release --show-bin-path)/meridian"
-fi
+log() { echo "[callgrind] $*" >&2; }
+die() { log "$*"; exit 1; }
+source scripts/bench/lib.sh
+apt_install_missing valgrind:valgrind gcc:gcc dnsperf:dnsperf nsd:nsd knotd:knot dig:bind9-dnsutils
+ensure_meridian_bin
 zones="$PWD/zones"
 tmp=$(mktemp -d)
 # Valgrind 3.19 cannot read the DWARF 5 of a Swift release build, and aborts on libdispatch's
@@ -44,8 +37,6 @@ pid=""
 cleanup() { [[ -n "$pid" ]] && kill -- "$pid" 2>/dev/null; pkill -P "${pid:-0}" 2>/dev/null; wait 2>/dev/null || true
   if [[ "${KEEP_TMP:-0}" == 1 ]]; then log "kept $tmp (callgrind_annotate $tmp/SERVER/callgrind.*)"; else rm -rf "$tmp"; fi; }
 trap cleanup EXIT INT TERM
-log() { echo "[callgrind] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Query files: the static mix (every line answered from zone data) and the steered name.
 repeat_to() { # file count < lines
