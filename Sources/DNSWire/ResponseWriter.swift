@@ -248,7 +248,13 @@ public struct ResponseWriter: ~Copyable {
             }
             guard len == Int(name[n]) else { return false }
             if len == 0 { return true }
-            for k in 1...len where asciiLowercase(buffer[m + k]) != asciiLowercase(name[n + k]) { return false }
+            // Names are nearly always in the same case: equal bytes need no folding.
+            var k = 1
+            while k <= len {
+                let (a, b) = (buffer[m + k], name[n + k])
+                if a != b, asciiLowercase(a) != asciiLowercase(b) { return false }
+                k &+= 1
+            }
             m += 1 + len
             n += 1 + len
         }
