@@ -3,37 +3,22 @@ import Steering
 
 /// What steering needs from a query, and how its decision becomes A/AAAA records.
 struct SteeringInput {
-    let table: SteeringTable?
-    let health: HealthView
-    let client: NetworkAddress?
+    /// The snapshot's fields are read when a steered name is asked, not copied for every query.
+    let snapshot: ServingSnapshot
+    let client: ClientContext
     let clientSubnet: ClientSubnet?
-    let seed: UInt64
-    let failOpen: Bool
-    let onFailOpen: (@Sendable () -> Void)?
-    let answerCounters: [[@Sendable () -> Void]]
-
-    init(snapshot: ServingSnapshot, client: ClientContext, clientSubnet: ClientSubnet?) {
-        table = snapshot.steering
-        health = snapshot.health
-        self.client = client.address
-        self.clientSubnet = clientSubnet
-        seed = client.randomSeed
-        failOpen = snapshot.configuration.failOpen
-        onFailOpen = snapshot.configuration.onFailOpen
-        answerCounters = snapshot.steeredAnswerCounters
-    }
 
     /// Writes the steered records for `service` under `owner`. Returns the ECS scope, or nil
     /// when steering has nothing for this type (the caller answers NODATA from the zone).
     func answer(service: Int, ipv6: Bool, owner: UnsafeRawBufferPointer, writer: inout ResponseWriter) -> UInt8? {
-        guard let table else { return nil }
-        var random = SeededRandom(state: seed)
+        guard let table = snapshot.steering else { return nil }
+        var random = SeededRandom(state: client.randomSeed)
         var ignored = IgnoredSteps()
         let decision = Steerer.steer(
-            service: service, ipv6: ipv6, client: client, clientSubnet: clientSubnet,
-            table: table, health: health, failOpen: failOpen, rng: &random, observer: &ignored
+            service: service, ipv6: ipv6, client: client.address, clientSubnet: clientSubnet,
+            table: table, health: snapshot.health, failOpen: snapshot.configuration.failOpen, rng: &random, observer: &ignored
         )
-        if decision.failedOpen { onFailOpen?() }
+        if decision.failedOpen { snapshot.configuration.onFailOpen?() }
         guard decision.count > 0 else { return nil }
         writer.header[.aa] = true
         let mark = writer.mark()
@@ -56,8 +41,8 @@ struct SteeringInput {
         // Counted by the region of the first record: the one the answer is from, except for
         // weighted and fail-open answers, which mix regions and whose first record is the one
         // most clients use. A truncated answer holds no record; the client's retry over TCP counts.
-        if !answerCounters.isEmpty, !writer.header[.tc] {
-            answerCounters[service][table.regionOfEndpoint[Int(decision.endpoints[0])]]()
+        if !snapshot.steeredAnswerCounters.isEmpty, !writer.header[.tc] {
+            snapshot.steeredAnswerCounters[service][table.regionOfEndpoint[Int(decision.endpoints[0])]]()
         }
         return decision.scopePrefixLength
     }
