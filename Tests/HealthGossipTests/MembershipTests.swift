@@ -104,6 +104,17 @@ struct MembershipTests {
         #expect(a.reports["a"]?.version == 1_001)
     }
 
+    /// A changed report goes at once to every DNS node, each in one hop; agents hear it by gossip.
+    @Test func aPublishedReportGoesStraightToEveryDNSNode() {
+        let agent = MemberUpdate(name: "agent-b", address: GossipAddress(host: "10.0.0.1", port: 5), role: .agent, region: "r", status: .alive, incarnation: 1)
+        let dnsNodes = (2...4).map { Self.member("dns\($0)", port: UInt16($0)) }
+        var a = Self.machine("a", port: 1, knowing: dnsNodes + [agent])
+        let published = a.publish(region: "r", endpoints: [], now: 1_000)
+        let sends = Self.sends(published)
+        #expect(Set(sends.map(\.1)) == Set(dnsNodes.map(\.address)), "every DNS node, and not the other agent")
+        #expect(sends.allSatisfy { $0.0.updates == [.report(a.reports["a"]!)] })
+    }
+
     /// An agent killed and restarted must not be trusted on its old report: it described a
     /// process that is gone. Only a report taken in after its return counts again.
     @Test func aReportFromBeforeDeathDoesNotCountOnceTheMemberIsBack() {

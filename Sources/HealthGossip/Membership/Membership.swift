@@ -170,8 +170,20 @@ public struct Membership: Sendable {
         reports[me.name] = report
         queue.enqueue(.report(report))
         nextGossipAt = 0  // push it now
-        return [.reportChanged(report)]
+        // DNS nodes act on reports: each reachable one gets a changed report straight away, in
+        // one hop, besides its epidemic spread. The random push reaches only a few members; a
+        // DNS node it missed heard the report a gossip round or more later, which was most of
+        // the spread between nodes in failover times (scripts/bench/failover.sh).
+        var out: [MembershipDirective] = [.reportChanged(report)]
+        let direct = GossipMessage(.gossip, updates: [.report(report)])
+        for name in reachableNames where out.count <= Self.maxDirectReports {
+            if let member = known[name]?.update, member.role == .dns { out.append(.send(direct, to: member.address)) }
+        }
+        return out
     }
+
+    /// At most this many DNS nodes get a changed report directly; the rest hear it by gossip.
+    static let maxDirectReports = 32
 
     /// Advances time: probes, indirect probes, suspicion, forgetting, gossip pushes.
     public mutating func tick(now: UInt64) -> [MembershipDirective] {
