@@ -119,6 +119,37 @@ struct ProxyConnectionTests {
         }
     }
 
+    // MARK: - Pipelining
+
+    /// Five requests in one write, the first and fourth to a slow backend: the answers come in
+    /// the order of the requests, the body of the fourth reaches its backend, and the last
+    /// one's `Connection: close` closes the connection.
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await ProxyTests.withProxy(backends: ["b0", "b1", "b2"]) { port, backends, _ in
+            _ = try ProxyTests.get("http://127.0.0.1:\(backends[0])/admin/slow?ms=300", ["-X", "POST"])
+            let requests = "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\n\r\nGET /3 HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "POST /4 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /5 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            let r = Self.exchange(port, requests)
+            let bodies = r.reply.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "\n" } }
+            #expect(bodies == ["backend b0: GET /1", "backend b1: GET /2", "backend b2: GET /3", "backend b0: POST /4, received 5 bytes", "backend b1: GET /5"], "\(r.reply)")
+            #expect(r.closed)
+        }
+    }
+
+    /// A malformed request pipelined behind one still waiting for its backend: the first is
+    /// answered, then the 400, then the connection closes.
+    @Test func aMalformedPipelinedRequestIsAnsweredAfterThoseBeforeIt() async throws {
+        try await ProxyTests.withProxy(backends: ["b0"]) { port, backends, _ in
+            _ = try ProxyTests.get("http://127.0.0.1:\(backends[0])/admin/slow?ms=300", ["-X", "POST"])
+            let r = Self.exchange(port, "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n")
+            let statuses = r.reply.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statuses == ["200", "400"], "\(r.reply)")
+            #expect(r.reply.contains("backend b0: GET /1"))
+            #expect(r.closed)
+        }
+    }
+
     // MARK: - Upgrade
 
     @Test func webSocketsPassThroughBothWays() async throws {
