@@ -18,8 +18,13 @@ extension HTTPListener {
             // the backend decide. NIO's upgrade handler leaves after the first request.
             let upgrade: NIOHTTPServerUpgradeSendableConfiguration = (upgraders: [], completionHandler: { _ in })
             // Headers were validated by NIO's parser on their way in; checking them again on the
-            // way out (NIO's outbound validators) would only cost time per request.
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: upgrade, withOutboundHeaderValidation: false)
+            // way out (NIO's outbound validators) would only cost time per request. The proxy
+            // handler orders pipelined requests and answers parse errors itself: NIO's helpers
+            // for both would add two handlers to every event, and the pipelining helper stops
+            // and restarts reading the client on every request (two `epoll_ctl` calls).
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withServerUpgrade: upgrade, withErrorHandling: false, withOutboundHeaderValidation: false
+            )
             try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(selector: selector, configuration: configuration, pools: pools, logger: endpointLogger))
         }
     }

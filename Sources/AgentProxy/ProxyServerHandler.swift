@@ -14,7 +14,8 @@ import Topology
 /// connect fails is retried once elsewhere), 504 when it does not answer in time.
 /// Backend connections come from the endpoint's per-loop keep-alive pool when one is idle.
 /// An `Upgrade` request (WebSocket) that the backend accepts turns both connections into a
-/// byte tunnel. NIO's pipelining helper in front of it hands over one request at a time.
+/// byte tunnel. Pipelined requests wait for the response before them (see `queued`), and
+/// requests NIO's parser refuses are answered 400 here, in their turn.
 final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -47,6 +48,25 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var responseStarted = false
     /// An error response went out before the request ended: drop the rest of its body.
     private var discarding = false
+    /// Between a request's head and its end.
+    private var requestOpen = false
+    /// Between a request's head and the end of its response.
+    private var answering = false
+    /// Pipelined requests (RFC 9112 §9.3.2) that came while the one before them was answered,
+    /// and a parse error that came after them: they are taken in order once that response has
+    /// ended. Client reads are held while anything waits here, so it holds at most one read's worth.
+    /// (NIO's pipelining helper did this, at the price of two `epoll_ctl` calls per request: it
+    /// stopped reading the client while a response was outstanding.)
+    private var queued = CircularBuffer<Inbound>(initialCapacity: 4)
+    private var draining = false
+    /// The last response (Connection: close) is out or the connection is closing: nothing more
+    /// that the client sends is taken.
+    private var closing = false
+
+    enum Inbound {
+        case part(HTTPServerRequestPart)
+        case malformed
+    }
     private var sentAt: NIODeadline?
     private var context: ChannelHandlerContext?
     /// Backpressure: a read from the client held back while the backend cannot take more.
@@ -147,9 +167,45 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inClientReads = true
-        switch unwrapInboundIn(data) {
+        guard !closing else { return }
+        let part = unwrapInboundIn(data)
+        if answering, !requestOpen {
+            queued.append(.part(part))
+        } else {
+            handle(part)
+        }
+    }
+
+    /// Takes queued requests in order until one is being answered, after a response has ended.
+    private func drainQueue() {
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !closing, !(answering && !requestOpen), let next = queued.popFirst() {
+            switch next {
+            case .part(let part): handle(part)
+            case .malformed: rejectMalformed()
+            }
+        }
+        if closing { queued.removeAll() }
+        // Outside a batch of client reads no read-complete comes to flush what went to the backend.
+        if !inClientReads { flushBackend() }
+        resumeClientReads()
+    }
+
+    /// The current response has ended (the connection stays open): on to the next request.
+    private func responseEnded() {
+        answering = false
+        waitFor(.requestHead, within: configuration.headerTimeout)
+        drainQueue()
+    }
+
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let request):
             wait = .nothing
+            answering = true
+            requestOpen = true
             let headerBytes = request.uri.utf8.count + request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
             if headerBytes > configuration.maxHeaderBytes {
                 head = request
@@ -190,6 +246,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             resendable = Self.isIdempotent(request.method)
             resend.removeAll(keepingCapacity: true)
             if resendable { resend.append(.head(outgoing)) }
+            guard let context else { return }
             connect(context: context)
         case .body(let chunk):
             bodyBytes += chunk.readableBytes
@@ -201,6 +258,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             if !discarding { forward(.body(.byteBuffer(chunk))) }
         case .end(let trailers):
+            requestOpen = false
             if resendable { resend.append(.end(trailers)) }
             if !discarding { forward(.end(trailers)) }
             discarding = false
@@ -229,18 +287,23 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// One flush to the backend per batch of client reads, not one per request part.
     func channelReadComplete(context: ChannelHandlerContext) {
         inClientReads = false
-        if backendFlushPending {
-            backendFlushPending = false
-            backend?.flush()
-        }
+        flushBackend()
         context.fireChannelReadComplete()
+    }
+
+    private func flushBackend() {
+        guard backendFlushPending else { return }
+        backendFlushPending = false
+        backend?.flush()
     }
 
     // MARK: - Backpressure (bodies stream with bounded memory)
 
-    /// Hold client reads while the backend connection is not writable, or while body parts
-    /// wait for the connection: a fast client cannot fill the proxy's memory.
+    /// Hold client reads while the backend connection is not writable, while body parts wait
+    /// for the connection, or while pipelined requests wait: a fast client cannot fill the
+    /// proxy's memory.
     private var holdClientReads: Bool {
+        guard queued.isEmpty else { return true }
         guard head != nil else { return false }
         guard let backend else { return pending.count > 1 }
         return !backend.isWritable
@@ -373,11 +436,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             finish()
             clientFlushPending = false
             if !keepAlive {
+                closing = true
                 let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
             } else {
                 context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-                waitFor(.requestHead, within: configuration.headerTimeout)
+                responseEnded()
             }
         }
     }
@@ -433,6 +497,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if responseStarted {
             // The backend went away mid-response: the client cannot get a whole answer.
             finish()
+            closing = true
             context?.close(promise: nil)
         } else {
             if let backendIndex { selector.passiveFailure(backendIndex) }
@@ -470,10 +535,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let keepAlive = !close && clientKeepAlive
         finish()
         discarding = true
+        closing = !keepAlive
         guard let context else { return }
         let body = "\(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase): \(reason)\n"
         context.writeWholeResponse(status: status, body: body, version: version, keepAlive: keepAlive, extraHeaders: ["via": "1.1 meridian"])
-        if keepAlive { waitFor(.requestHead, within: configuration.headerTimeout) }
+        if keepAlive { responseEnded() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -483,9 +549,29 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Malformed requests (NIO's parser, which also rejects Content-Length together with
-        // Transfer-Encoding) were already answered 400 by NIO's protocol error handler.
+        guard !closing else { return }
+        if error is HTTPParserError {
+            // A malformed request pipelined behind one being answered gets its 400 in its turn.
+            if answering, !requestOpen { return queued.append(.malformed) }
+            return rejectMalformed()
+        }
         finish()
+        closing = true
+        context.close(promise: nil)
+    }
+
+    /// A request NIO's parser refuses (it also rejects Content-Length together with
+    /// Transfer-Encoding): 400, unless a response to the client is already under way, and the
+    /// connection closes, as the parser stops at the error.
+    private func rejectMalformed() {
+        guard let context else { return }
+        if !(answering && responseStarted) {
+            let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["connection": "close", "content-length": "0"])
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        finish()
+        closing = true
         context.close(promise: nil)
     }
 }

@@ -22,12 +22,8 @@ enum UpgradeTunnel {
         try clientPipeline.addHandler(clientSide)
         try backendPipeline.addHandler(backendSide)
         try clientPipeline.removeHandler(type: ProxyServerHandler.self)
-        try clientPipeline.removeHandler(type: HTTPServerPipelineHandler.self)
-        try clientPipeline.removeHandler(type: NIOHTTPResponseHeadersValidator.self)
-        try clientPipeline.removeHandler(type: HTTPServerProtocolErrorHandler.self)
         try clientPipeline.removeHandler(type: HTTPResponseEncoder.self)
         try backendPipeline.removeHandler(type: BackendRelay.self)
-        try backendPipeline.removeHandler(type: NIOHTTPRequestHeadersValidator.self)
         try backendPipeline.removeHandler(type: HTTPRequestEncoder.self)
         let backendDecoder = try backendPipeline.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self)
         backendPipeline.removeHandler(backendDecoder).assumeIsolated().whenComplete { result in

@@ -3,7 +3,6 @@ import HTTPService
 import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import Testing
 import Topology
 @testable import AgentProxy
@@ -97,25 +96,78 @@ struct ProxyConnectionTests {
     /// connection without answering when a second request arrives on it: a pooled connection
     /// that went stale just as it was reused.
     @Test func staleConnectionsAreRetriedFreshForIdempotentRequestsOnly() async throws {
-        let logger = Logger(label: "test")
-        let backend = HTTPListener(host: "127.0.0.1", port: 0, label: "stale", logger: logger) { StaleBackendHandler() }
-        let backendGroup = ServiceGroup(services: [backend], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await backendGroup.run() }
-            let backendPort = await backend.boundAddress()!.port!
-            let selector = BackendSelector(targets: [.init(host: "127.0.0.1", port: backendPort)], weights: [1], policy: makeBalancingPolicy("round-robin")!, fall: 3)
-            let proxy = HTTPListener.proxy(host: "127.0.0.1", port: 0, name: "test", selector: selector, logger: logger)
-            let proxyGroup = ServiceGroup(services: [proxy], logger: logger)
-            tasks.addTask { try await proxyGroup.run() }
-            let port = await proxy.boundAddress()!.port!
+        try await Self.withProxy(over: { StaleBackendHandler() }) { port in
             #expect(try ProxyTests.get("http://127.0.0.1:\(port)/").status == 200, "first request: a fresh connection, then pooled")
             let retried = try ProxyTests.get("http://127.0.0.1:\(port)/")
             #expect(retried.status == 200 && retried.body == "fresh\n", "the GET found the pooled connection stale and was resent on a new one")
             let post = try ProxyTests.get("http://127.0.0.1:\(port)/", ["-X", "POST", "-d", "x"])
             #expect(post.status == 502, "a POST is never sent twice")
-            await proxyGroup.triggerGracefulShutdown()
-            await backendGroup.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        }
+    }
+
+    /// A proxy over one backend whose connections `backendHandler` serves; `body` gets the proxy's port.
+    static func withProxy(over backendHandler: @escaping @Sendable () -> any ChannelHandler, _ body: (_ proxyPort: Int) async throws -> Void) async throws {
+        let logger = Logger(label: "test")
+        let backend = HTTPListener(host: "127.0.0.1", port: 0, label: "backend", logger: logger, handler: backendHandler)
+        try await ProxyTests.serving([backend]) {
+            let backendPort = await backend.boundAddress()!.port!
+            let selector = BackendSelector(targets: [.init(host: "127.0.0.1", port: backendPort)], weights: [1], policy: makeBalancingPolicy("round-robin")!, fall: 3)
+            let proxy = HTTPListener.proxy(host: "127.0.0.1", port: 0, name: "test", selector: selector, logger: logger)
+            try await ProxyTests.serving([proxy]) { try await body(await proxy.boundAddress()!.port!) }
+        }
+    }
+
+    // MARK: - Headers
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1), fixed or named by Connection, stop at the proxy
+    /// both ways; X-Forwarded-For gets the client appended, X-Forwarded-Proto is the proxy's.
+    @Test func hopByHopHeadersAreNotForwarded() async throws {
+        try await Self.withProxy(over: { HeaderEchoHandler() }) { port in
+            let r = try ProxyTests.get("http://127.0.0.1:\(port)/", [
+                "-H", "Connection: keep-alive, X-Secret", "-H", "X-Secret: 1", "-H", "TE: trailers", "-H", "Proxy-Authorization: x",
+                "-H", "X-Forwarded-For: 10.0.0.1", "-H", "X-Forwarded-Proto: https", "-H", "X-Kept: yes",
+            ])
+            let received = Set(r.body.split(separator: "\n").map { $0.lowercased() })
+            for header in ["x-kept: yes", "x-forwarded-for: 10.0.0.1, 127.0.0.1", "x-forwarded-proto: http", "via: 1.1 meridian", "connection: keep-alive"] {
+                #expect(received.contains(header), "\(header) in \(received)")
+            }
+            for name in ["x-secret", "te", "proxy-authorization", "keep-alive"] {
+                #expect(!received.contains { $0.hasPrefix("\(name):") }, "\(name) in \(received)")
+            }
+            #expect(received.filter { $0.hasPrefix("x-forwarded-") }.count == 2, "one of each: \(received)")
+            #expect(r.headers["x-backend-private"] == nil && r.headers["keep-alive"] == nil, "\(r.headers)")
+            #expect(r.headers["x-public"] == "1" && r.headers["via"] == "1.1 meridian" && r.headers["connection"] == "keep-alive", "\(r.headers)")
+        }
+    }
+
+    // MARK: - Pipelining
+
+    /// Five requests in one write, the first and fourth to a slow backend: the answers come in
+    /// the order of the requests, the body of the fourth reaches its backend, and the last
+    /// one's `Connection: close` closes the connection.
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await ProxyTests.withProxy(backends: ["b0", "b1", "b2"]) { port, backends, _ in
+            _ = try ProxyTests.get("http://127.0.0.1:\(backends[0])/admin/slow?ms=300", ["-X", "POST"])
+            let requests = "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\n\r\nGET /3 HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "POST /4 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /5 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            let r = Self.exchange(port, requests)
+            let bodies = r.reply.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "\n" } }
+            #expect(bodies == ["backend b0: GET /1", "backend b1: GET /2", "backend b2: GET /3", "backend b0: POST /4, received 5 bytes", "backend b1: GET /5"], "\(r.reply)")
+            #expect(r.closed)
+        }
+    }
+
+    /// A malformed request pipelined behind one still waiting for its backend: the first is
+    /// answered, then the 400, then the connection closes.
+    @Test func aMalformedPipelinedRequestIsAnsweredAfterThoseBeforeIt() async throws {
+        try await ProxyTests.withProxy(backends: ["b0"]) { port, backends, _ in
+            _ = try ProxyTests.get("http://127.0.0.1:\(backends[0])/admin/slow?ms=300", ["-X", "POST"])
+            let r = Self.exchange(port, "GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n")
+            let statuses = r.reply.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statuses == ["200", "400"], "\(r.reply)")
+            #expect(r.reply.contains("backend b0: GET /1"))
+            #expect(r.closed)
         }
     }
 
@@ -232,6 +284,25 @@ struct ProxyConnectionTests {
             #expect(r.reply.hasPrefix("HTTP/1.1 400"), "\(name): \(r.reply)")
             #expect(r.reply.components(separatedBy: "HTTP/1.1 ").count == 2, "\(name): exactly one response")
             #expect(r.closed, "\(name): connection closed")
+        }
+    }
+}
+
+/// See `ProxyConnectionTests.hopByHopHeadersAreNotForwarded`: answers with the request's
+/// headers, one per line, and with hop-by-hop headers of its own.
+final class HeaderEchoHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    private var head: HTTPRequestHead?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request): head = request
+        case .body: break
+        case .end:
+            let body = head.map { $0.headers.map { "\($0.name): \($0.value)\n" }.joined() } ?? ""
+            let extra: HTTPHeaders = ["connection": "X-Backend-Private", "x-backend-private": "1", "keep-alive": "timeout=5", "x-public": "1"]
+            context.writeWholeResponse(status: 200, body: body, version: .http1_1, keepAlive: true, extraHeaders: extra)
         }
     }
 }
