@@ -28,9 +28,8 @@ enum ChaosResponder {
                 rdata[length] = byte
             }
             rdata[0] = UInt8(length)
-            return writer.writeRecord(
-                owner: qname, type: .txt, class: .chaos, ttl: 0, rdata: UnsafeRawBufferPointer(rebasing: rdata[0...length]), section: .answer
-            )
+            let bytes = UnsafeRawBufferPointer(rebasing: rdata[0...length])
+            return writer.writeRecord(owner: qname, type: .txt, class: .chaos, ttl: 0, rdata: bytes, section: .answer)
         }
         return .noError
     }

@@ -26,7 +26,9 @@ final class QueryWorld: @unchecked Sendable {
     let wwwQuery = DNSQuery("A www.example.com", name: "www.example.com", expect: .noError)
     let steeredECSQuery = DNSQuery("A www.example.com + ECS, steered", name: "www.example.com", ecs: [10, 1, 2], expect: .noError)
     let nxdomainQuery = DNSQuery("A missing.example.com, NXDOMAIN", name: "missing.example.com", expect: .nxDomain)
-    let cnameChainQuery = DNSQuery("A docs.example.com + ECS, CNAME chain to www", name: "docs.example.com", ecs: [10, 1, 2], expect: .noError)
+    let cnameChainQuery = DNSQuery(
+        "A docs.example.com + ECS, CNAME chain to www", name: "docs.example.com", ecs: [10, 1, 2], expect: .noError
+    )
     /// Other answers a UDP worker gives: each must allocate nothing as well.
     let otherQueries = [
         DNSQuery("A anything.apps.example.com, wildcard", name: "anything.apps.example.com", expect: .noError),
@@ -45,7 +47,8 @@ final class QueryWorld: @unchecked Sendable {
         let report = ZoneDirectoryLoader(directory: zones).load()
         guard report.failures.isEmpty, !report.zones.isEmpty else { fatalError("zones in \(zones): \(report.errors)") }
         let topology: Topology
-        switch TopologyLoader(regionsDirectory: root + "/regions", zonesDirectory: zones).load(zones: ZoneFacts(zones: report.zones.values)) {
+        let topologyLoader = TopologyLoader(regionsDirectory: root + "/regions", zonesDirectory: zones)
+        switch topologyLoader.load(zones: ZoneFacts(zones: report.zones.values)) {
         case .success(let loaded): topology = loaded
         case .failure(let failure): fatalError("regions: \(failure)")
         }
