@@ -9,7 +9,7 @@ ADMIN ?= 127.0.0.1:8053
 APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium
 BIN := .build/debug/meridian
 
-.PHONY: deps build demo drill serve check test bench clean
+.PHONY: deps build demo drill serve check test bench bench-micro clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -48,6 +48,11 @@ test: deps
 
 bench: deps
 	scripts/bench/dns.sh
+
+## Micro-benchmarks of the query path (the separate Benchmarks/ package; not part of `test`):
+## time and mallocs per query, failing if a query end to end allocates.
+bench-micro:
+	scripts/bench/micro.sh
 
 clean:
 	rm -rf .build

@@ -17,6 +17,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "meridian", targets: ["meridian"]),
+        // The query path as a library, for the micro-benchmarks in Benchmarks/ (a package of its own).
+        .library(name: "MeridianCore", targets: ["DNSWire", "ZoneStore", "Topology", "Steering", "QueryEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -15,6 +15,8 @@ public struct ParsedQuery: Sendable {
 }
 
 /// Why a message could not be parsed as a query, and what the server should do about it.
+/// Built without allocating (malformed queries are answered on the hot path too): the reason
+/// is kept as literal parts and numbers, and only becomes a `String` when read.
 public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code: Hashable, Sendable {
         /// Shorter than a header: nothing to answer to (dropped).
@@ -26,17 +28,75 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var code: Code
-    public var reason: String
+    public var message: Message
     /// Byte offset where the problem was found.
     public var offset: Int
 
-    public init(_ code: Code, _ reason: String, at offset: Int) {
+    public init(_ code: Code, _ message: Message, at offset: Int) {
         self.code = code
-        self.reason = reason
+        self.message = message
         self.offset = offset
     }
 
+    public var reason: String { message.description }
     public var description: String { "\(reason) at offset \(offset)" }
 
-    static func formErr(_ reason: String, at offset: Int) -> WireError { WireError(.malformed, reason, at: offset) }
+    static func formErr(_ message: Message, at offset: Int) -> WireError { WireError(.malformed, message, at: offset) }
+
+    /// A reason written as a string literal whose interpolations are integers
+    /// (`"QDCOUNT is \(count), not 1"`, `"label type 0x\(hex: type)"`), stored inline.
+    public struct Message: ExpressibleByStringInterpolation, Hashable, Sendable, CustomStringConvertible {
+        enum Part: Sendable {
+            case text(StaticString)
+            case number(Int, radix: Int)
+        }
+
+        public static let maxParts = 6
+        var parts: InlineArray<6, Part> = .init(repeating: .text(""))
+        var count = 0
+
+        init() {}
+
+        public init(stringLiteral value: StaticString) {
+            parts[0] = .text(value)
+            count = 1
+        }
+
+        public init(stringInterpolation: StringInterpolation) {
+            self = stringInterpolation.message
+        }
+
+        public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+            var message = Message()
+
+            public init(literalCapacity: Int, interpolationCount: Int) {}
+
+            public mutating func appendLiteral(_ literal: StaticString) {
+                if literal.utf8CodeUnitCount > 0 { append(.text(literal)) }
+            }
+            public mutating func appendInterpolation(_ value: some BinaryInteger) { append(.number(Int(value), radix: 10)) }
+            public mutating func appendInterpolation(hex value: some BinaryInteger) { append(.number(Int(value), radix: 16)) }
+
+            /// Parts past `maxParts` are dropped (no message here has that many).
+            private mutating func append(_ part: Part) {
+                guard message.count < Message.maxParts else { return }
+                message.parts[message.count] = part
+                message.count += 1
+            }
+        }
+
+        public var description: String {
+            var out = ""
+            for i in 0..<count {
+                switch parts[i] {
+                case .text(let text): out += text.description
+                case .number(let value, let radix): out += String(value, radix: radix)
+                }
+            }
+            return out
+        }
+
+        public static func == (lhs: Message, rhs: Message) -> Bool { lhs.description == rhs.description }
+        public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    }
 }

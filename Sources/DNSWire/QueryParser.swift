@@ -86,7 +86,7 @@ public enum QueryParser {
                 lowestJump = target
                 p = target
             default:
-                throw .formErr("unsupported label type 0x\(String(len & 0xC0, radix: 16))", at: p)
+                throw .formErr("unsupported label type 0x\(hex: len & 0xC0)", at: p)
             }
         }
     }

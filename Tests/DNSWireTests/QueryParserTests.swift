@@ -382,6 +382,21 @@ struct QueryParserTests {
         #expect(!e.reason.isEmpty)
     }
 
+    // Reasons keep their numbers (they are stored as parts, not built as strings, when parsing).
+    @Test func reasonsNameTheNumbers() throws {
+        let qd = try #require(parseError(baseQuery(qd: 2).b))
+        #expect(qd.reason == "QDCOUNT is 2, not 1")
+        #expect(qd.description == "QDCOUNT is 2, not 1 at offset 4")
+        let ecs = try #require(parseError(queryWithOPT(ecsOption(family: 1, source: 24, address: [192, 0]))))
+        #expect(ecs.reason == "Client Subnet address is 2 bytes, prefix needs 3")
+        let label = try #require(parseError(baseQuery(an: 1).u8(0x80, 0).b))
+        #expect(label.reason == "unsupported label type 0x80")
+        let trailing = try #require(parseError(baseQuery().u8(0, 0).b))
+        #expect(trailing.reason == "2 bytes after the last record")
+        #expect(trailing == WireError(.malformed, "\(2) bytes after the last record", at: 33))
+        #expect(trailing != WireError(.malformed, "\(3) bytes after the last record", at: 33))
+    }
+
     // Controls: the same packets with the one defect removed do parse, so the table above
     // fails for the reason it names.
     @Test func controlsParse() throws {
