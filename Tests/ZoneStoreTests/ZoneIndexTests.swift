@@ -271,6 +271,19 @@ struct ZoneIndexTests {
     }
 }
 
+struct CanonicalOrderTests {
+    /// The builder's flat-key sort agrees with `DNSName`'s canonical `<` (RFC 4034 §6.1).
+    @Test func theBuilderSortsNamesCanonically() {
+        let texts = ["example.com.", "a.example.com.", "Z.a.example.com.", "zABC.a.example.com.", "*.z.example.com.",
+                     "\\001.z.example.com.", "z.example.com.", "\\200.z.example.com.", "yljkjljk.a.example.com.", "com.", "."]
+        let names = texts.map(dnsName)
+        let expected = names.sorted(by: <)
+        #expect(ZoneIndexBuilder.canonicalOrder(names) == expected)
+        #expect(ZoneIndexBuilder.canonicalOrder(names.reversed()) == expected)
+        #expect(expected.first == dnsName("."), "the root sorts first")
+    }
+}
+
 extension ZoneIndex {
     func node(named text: String) -> Int32 {
         dnsName(text).wire.withUnsafeBytes { node(named: $0) }
