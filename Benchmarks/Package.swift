@@ -1,7 +1,12 @@
 // swift-tools-version: 6.1
 // Micro-benchmarks of the query path (ordo-one/benchmark). A package of its own, so that the main
 // package's build and `make test` never build the benchmark tool. Run: `make bench-micro`.
+import Foundation
 import PackageDescription
+
+/// SwiftPM names a path dependency after its folder: the repository's folder, whatever a
+/// clone is called (`meridian`, `main`, a CI checkout).
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "MeridianBenchmarks",
@@ -16,7 +21,7 @@ let package = Package(
             name: "QueryPath",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "MeridianCore", package: "wt-bench-micro"),
+                .product(name: "MeridianCore", package: repository),
             ],
             path: "Benchmarks/QueryPath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
