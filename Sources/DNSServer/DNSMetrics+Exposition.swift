@@ -18,6 +18,9 @@ extension DNSMetrics {
             }
         }
         text += "# TYPE meridian_dns_dropped_total counter\nmeridian_dns_dropped_total \(sum(\.dropped))\n"
+        text += "# TYPE meridian_dns_rate_limited_total counter\n"
+        text += "meridian_dns_rate_limited_total{action=\"drop\"} \(sum { $0.rateLimited(slipped: false) })\n"
+        text += "meridian_dns_rate_limited_total{action=\"slip\"} \(sum { $0.rateLimited(slipped: true) })\n"
         let name = "meridian_dns_query_duration_seconds"
         text += "# TYPE \(name) histogram\n"
         for (t, transport) in Self.transportNames.enumerated() {

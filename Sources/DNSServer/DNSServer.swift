@@ -74,7 +74,7 @@ public final class DNSServer: Service, Sendable {
                     sockets.append(socket)
                 }
                 let tcp = try await tcpBootstrap().bind(host: address.host, port: port).get()
-                let workers = sockets.map { DatagramWorker(socket: $0, store: store, metrics: metrics, logger: logger) }
+                let workers = sockets.map { DatagramWorker(socket: $0, store: store, metrics: metrics, rateLimit: configuration.rateLimit, logger: logger) }
                 for (i, worker) in workers.enumerated() { worker.start(name: "meridian-udp-\(port)-\(i)") }
                 logger.info("listening", metadata: ["udp": "\(address.host):\(port)", "tcp": "\(address.host):\(port)", "udp-workers": "\(workers.count)"])
                 return (tcp, workers)

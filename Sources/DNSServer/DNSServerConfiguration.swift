@@ -21,6 +21,20 @@ public struct DNSServerConfiguration: Sendable {
         public var description: String { HostPort.format(host: host, port: port) }
     }
 
+    /// UDP response rate limiting (`ResponseRateLimiter`); TCP is never limited.
+    public struct RateLimit: Sendable, Equatable {
+        /// Responses per second to one client network (IPv4 /24, IPv6 /56) per UDP worker;
+        /// 0 turns limiting off.
+        public var responsesPerSecond: Int
+        /// Every `slip`-th limited response goes out truncated (TC=1); 0 drops them all.
+        public var slip: Int
+
+        public init(responsesPerSecond: Int = 0, slip: Int = 2) {
+            self.responsesPerSecond = responsesPerSecond
+            self.slip = slip
+        }
+    }
+
     public var listen: [ListenAddress]
     /// Event loops; each gets its own UDP socket on every address (SO_REUSEPORT).
     public var threads: Int
@@ -28,9 +42,14 @@ public struct DNSServerConfiguration: Sendable {
     public var tcpIdleTimeout: TimeAmount
     /// Concurrent TCP connections across all addresses; more are closed at accept.
     public var tcpMaxConnections: Int
+    public var rateLimit: RateLimit
 
-    public init(listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpMaxConnections: Int = 1000) {
+    public init(
+        listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpMaxConnections: Int = 1000,
+        rateLimit: RateLimit = RateLimit()
+    ) {
         self.listen = listen
+        self.rateLimit = rateLimit
         self.threads = threads
         self.tcpIdleTimeout = tcpIdleTimeout
         self.tcpMaxConnections = tcpMaxConnections

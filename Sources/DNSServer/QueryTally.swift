@@ -26,7 +26,9 @@ public final class QueryTally: @unchecked Sendable {
     private static let bucketsBase = transports * typeSlots * codeSlots
     private static let sumBase = bucketsBase + transports * bucketSlots
     private static let droppedCell = sumBase + transports
-    private static let cellCount = droppedCell + 1
+    /// Responses response rate limiting dropped, then those it sent truncated.
+    private static let rateLimitedBase = droppedCell + 1
+    private static let cellCount = rateLimitedBase + 2
 
     /// swift-atomics' storage for one UInt64 (the standard library has a type of the same name).
     private typealias Cell = UnsafeAtomic<UInt64>.Storage
@@ -73,6 +75,13 @@ public final class QueryTally: @unchecked Sendable {
         }
     }
 
+    /// Counts a response that rate limiting dropped (`slipped` false) or sent truncated. A
+    /// truncated one is also counted by `record`, as a response sent.
+    @inline(__always)
+    public func recordRateLimited(slipped: Bool) {
+        add(Self.rateLimitedBase + (slipped ? 1 : 0))
+    }
+
     @inline(__always)
     private func add(_ cell: Int, _ amount: UInt64 = 1) {
         let atomic = UnsafeAtomic<UInt64>(at: cells + cell)
@@ -103,4 +112,6 @@ public final class QueryTally: @unchecked Sendable {
     func latencySumNanoseconds(transport: Int) -> UInt64 { read(Self.sumBase + transport) }
 
     var dropped: UInt64 { read(Self.droppedCell) }
+
+    func rateLimited(slipped: Bool) -> UInt64 { read(Self.rateLimitedBase + (slipped ? 1 : 0)) }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import DNSWire
 import Foundation
 import Logging
@@ -14,14 +15,19 @@ struct LiveServerTests {
     static let zones = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("zones").path
 
     /// Runs `body` against a server in a ServiceGroup, then shuts it down gracefully.
-    static func withServer(idle: TimeAmount = .seconds(10), maxConnections: Int = 100, _ body: @Sendable (Int) async throws -> Void) async throws {
+    static func withServer(
+        idle: TimeAmount = .seconds(10), maxConnections: Int = 100, threads: Int = 2, rateLimit: DNSServerConfiguration.RateLimit = .init(),
+        metrics: DNSMetrics = DNSMetrics(), _ body: @Sendable (Int) async throws -> Void
+    ) async throws {
         let report = ZoneDirectoryLoader(directory: zones).load()
         #expect(report.failures.isEmpty)
         let store = SnapshotStore(ServingSnapshot(sources: report.zones, configuration: QueryEngineConfiguration(), generation: 1))
         let logger = Logger(label: "test")
         let server = DNSServer(
-            configuration: DNSServerConfiguration(listen: [.init(host: "127.0.0.1", port: 0)], threads: 2, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections),
-            store: store, metrics: DNSMetrics(), logger: logger
+            configuration: DNSServerConfiguration(
+                listen: [.init(host: "127.0.0.1", port: 0)], threads: threads, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections, rateLimit: rateLimit
+            ),
+            store: store, metrics: metrics, logger: logger
         )
         let group = ServiceGroup(services: [server], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -84,6 +90,37 @@ struct LiveServerTests {
                 }
             }
             #expect(answered)
+        }
+    }
+
+    /// A burst from one client over the rate limit: `rate` full answers a second; of the rest,
+    /// every second one goes out truncated (header and question, TC set), the others dropped.
+    @Test func rateLimitingAnswersTheRateThenSlipsEverySecondResponse() async throws {
+        let metrics = DNSMetrics(factory: NOOPMetricsHandler.instance)
+        try await Self.withServer(threads: 1, rateLimit: .init(responsesPerSecond: 10, slip: 2), metrics: metrics) { port in
+            let client = try LoopbackSocket(udpPort: port)
+            let burst = 60
+            for i in 0..<burst { try client.send(makeQuery("status.example.com", id: UInt16(1000 + i))) }
+            var full = 0, truncated = 0
+            while let response = try? client.receive(timeout: 1) {
+                let answers = Int(response[6]) << 8 | Int(response[7])
+                if response[2] & 0x02 != 0 {
+                    truncated += 1
+                    #expect(answers == 0 && response[5] == 1, "question only")
+                    #expect(response.count == 12 + 20 + 4, "header and the question of status.example.com")
+                } else {
+                    full += 1
+                    #expect(answers > 0)
+                }
+            }
+            // The burst may straddle a second boundary: then two seconds' worth are answered.
+            #expect(full == 10 || full == 20, "full answers: \(full)")
+            let limited = burst - full
+            #expect(abs(truncated - limited / 2) <= 1, "\(truncated) truncated of \(limited) limited")
+            let text = metrics.exposition()
+            #expect(text.contains("meridian_dns_rate_limited_total{action=\"slip\"} \(truncated)\n"))
+            #expect(text.contains("meridian_dns_rate_limited_total{action=\"drop\"} \(limited - truncated)\n"))
+            #expect(metrics.responseCount == full + truncated, "truncated answers are sent; dropped ones are not")
         }
     }
 

@@ -32,6 +32,25 @@ struct QueryEndToEndTests {
         }
     }
 
+    /// `--rate-limit`: over the limit, UDP answers come back truncated (slip 1: all of them), so
+    /// that dig would retry over TCP; TCP itself is never limited.
+    @Test func rateLimitedUDPAnswersAreTruncatedAndTCPStillAnswers() throws {
+        let limited = try MeridianProcess(zones: zones, arguments: ["--rate-limit", "1", "--rate-limit-slip", "1"])
+        var full = 0, truncated = 0
+        for _ in 0..<12 {
+            let r = try dig(limited, "status.example.com", "A", "+notcp", "+ignore", "+tries=1")
+            #expect(r.status == "NOERROR")
+            if r.flags.contains("tc") {
+                truncated += 1
+                #expect(r.answer.isEmpty, "a truncated answer carries the question only")
+            } else {
+                full += 1
+            }
+        }
+        #expect(truncated >= 1 && full <= 8, "\(full) full, \(truncated) truncated")
+        #expect(try dig(limited, "status.example.com", "A", "+tcp").answers(ofType: "A") == ["192.0.2.101"])
+    }
+
     @Test func questionCaseIsPreserved() throws {
         let r = try dig(server, "sTaTuS.ExAmPlE.cOm", "AAAA")
         #expect(r.answer.first?.hasPrefix("sTaTuS.ExAmPlE.cOm.") == true)

@@ -27,6 +27,8 @@ final class DatagramWorker: @unchecked Sendable {
     private let metrics: DNSMetrics
     /// This thread's own query counts (no other thread writes them).
     private let tally: QueryTally
+    /// This thread's response rate limiter (off unless configured).
+    private var limiter: ResponseRateLimiter
     private let logger: Logger
     private let responseSize: Int
     private let stopping = ManagedAtomic(false)
@@ -43,11 +45,12 @@ final class DatagramWorker: @unchecked Sendable {
     private let receiveHeaders: UnsafeMutablePointer<meridian_mmsghdr>
     private let sendHeaders: UnsafeMutablePointer<meridian_mmsghdr>
 
-    init(socket: DatagramSocket, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
+    init(socket: DatagramSocket, store: SnapshotStore, metrics: DNSMetrics, rateLimit: DNSServerConfiguration.RateLimit, logger: Logger) {
         self.socket = socket
         self.store = store
         self.metrics = metrics
         tally = metrics.makeWorkerTally()
+        limiter = ResponseRateLimiter(settings: rateLimit)
         self.logger = logger
         let batch = Self.batchSize
         responseSize = max(Int(store.snapshot.configuration.maxUDPPayload), QueryProcessor.classicUDPSize)
@@ -132,9 +135,24 @@ final class DatagramWorker: @unchecked Sendable {
                 let client = ClientContext(address: NetworkAddress(sockaddr: peers + i), transport: .udp, randomSeed: sequence)
                 let outcome = QueryProcessor.respond(to: packet, from: client, snapshot: snapshot, into: out)
                 let answered = NIODeadline.now()
+                defer { started = answered }
+                guard case .respond(var length, _, _) = outcome else {
+                    tally.record(outcome, transport: .udp, nanoseconds: (answered - started).nanoseconds)
+                    continue
+                }
+                if limiter.isEnabled, let address = client.address {
+                    switch limiter.verdict(for: address, now: UInt32(truncatingIfNeeded: answered.uptimeNanoseconds / 1_000_000_000)) {
+                    case .send:
+                        break
+                    case .drop:
+                        tally.recordRateLimited(slipped: false)
+                        continue
+                    case .slip:
+                        length = TruncatedResponse.cut(out, length: length) ?? length
+                        tally.recordRateLimited(slipped: true)
+                    }
+                }
                 tally.record(outcome, transport: .udp, nanoseconds: (answered - started).nanoseconds)
-                started = answered
-                guard case .respond(let length, _, _) = outcome else { continue }
                 sendVectors[replies] = iovec(iov_base: out.baseAddress, iov_len: length)
                 sendHeaders[replies].msg_hdr.msg_name = UnsafeMutableRawPointer(peers + i)
                 sendHeaders[replies].msg_hdr.msg_namelen = header.msg_hdr.msg_namelen

@@ -52,6 +52,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
+    @Option(help: ArgumentHelp("UDP responses per second to one client network (IPv4 /24, IPv6 /56), per UDP worker; 0 = no limit.", valueName: "n"))
+    var rateLimit: Int = 0
+
+    @Option(help: ArgumentHelp("Over the rate limit, every n-th response goes out truncated (TC) so real clients retry over TCP; 0 drops them all.", valueName: "n"))
+    var rateLimitSlip: Int = 2
+
     @OptionGroup var steering: SteeringOptions
 
     @OptionGroup var gossip: GossipOptions
@@ -79,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard rateLimit >= 0, rateLimitSlip >= 0 else { throw ValidationError("--rate-limit and --rate-limit-slip must not be negative") }
     }
 
     func run() async throws {
@@ -122,7 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server = DNSServer(
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
-                tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpMaxConnections: tcpMaxConnections
+                tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpMaxConnections: tcpMaxConnections,
+                rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip)
             ),
             store: store, metrics: metrics, logger: logger
         )
