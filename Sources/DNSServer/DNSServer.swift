@@ -87,6 +87,7 @@ public final class DNSServer: Service, Sendable {
 
     private func tcpBootstrap() -> ServerBootstrap {
         let (store, metrics, logger, counter, limit, idle) = (store, metrics, logger, tcpConnections, configuration.tcpMaxConnections, configuration.tcpIdleTimeout)
+        let perClient = ClientConnectionCounts(limit: configuration.tcpMaxConnectionsPerClient)
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -99,6 +100,13 @@ public final class DNSServer: Service, Sendable {
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { _ in counter.wrappingDecrement(ordering: .relaxed) }
+                if let client = channel.remoteAddress?.networkAddress {
+                    guard perClient.open(client) else {
+                        metrics.tcpRejected.increment()
+                        return channel.close()
+                    }
+                    channel.closeFuture.whenComplete { _ in perClient.close(client) }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))

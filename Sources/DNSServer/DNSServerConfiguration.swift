@@ -42,12 +42,15 @@ public struct DNSServerConfiguration: Sendable {
     public var tcpIdleTimeout: TimeAmount
     /// Concurrent TCP connections across all addresses; more are closed at accept.
     public var tcpMaxConnections: Int
+    /// Concurrent TCP connections from one client address; more are closed at accept. 0: no limit.
+    public var tcpMaxConnectionsPerClient: Int
     public var rateLimit: RateLimit
 
     public init(
         listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpMaxConnections: Int = 1000,
-        rateLimit: RateLimit = RateLimit()
+        tcpMaxConnectionsPerClient: Int = 32, rateLimit: RateLimit = RateLimit()
     ) {
+        self.tcpMaxConnectionsPerClient = tcpMaxConnectionsPerClient
         self.listen = listen
         self.rateLimit = rateLimit
         self.threads = threads

@@ -16,7 +16,7 @@ struct LiveServerTests {
 
     /// Runs `body` against a server in a ServiceGroup, then shuts it down gracefully.
     static func withServer(
-        idle: TimeAmount = .seconds(10), maxConnections: Int = 100, threads: Int = 2, rateLimit: DNSServerConfiguration.RateLimit = .init(),
+        idle: TimeAmount = .seconds(10), maxConnections: Int = 100, maxPerClient: Int = 32, threads: Int = 2, rateLimit: DNSServerConfiguration.RateLimit = .init(),
         metrics: DNSMetrics = DNSMetrics(), _ body: @Sendable (Int) async throws -> Void
     ) async throws {
         let report = ZoneDirectoryLoader(directory: zones).load()
@@ -25,7 +25,8 @@ struct LiveServerTests {
         let logger = Logger(label: "test")
         let server = DNSServer(
             configuration: DNSServerConfiguration(
-                listen: [.init(host: "127.0.0.1", port: 0)], threads: threads, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections, rateLimit: rateLimit
+                listen: [.init(host: "127.0.0.1", port: 0)], threads: threads, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections,
+                tcpMaxConnectionsPerClient: maxPerClient, rateLimit: rateLimit
             ),
             store: store, metrics: metrics, logger: logger
         )
@@ -146,6 +147,29 @@ struct LiveServerTests {
             #expect(try c.receive(timeout: 5).isEmpty, "third connection closed at accept")
         }
     }
+
+    /// One client address cannot hold more than its share of connections; others still get in,
+    /// and a closed connection gives its place back.
+    @Test func capsTCPConnectionsPerClient() async throws {
+        try await Self.withServer(maxConnections: 100, maxPerClient: 2) { port in
+            func answers(_ client: LoopbackSocket) throws -> Bool {
+                let query = makeQuery("status.example.com", id: 9)
+                try client.send([0, UInt8(query.count)] + query)
+                return try client.receive(exactly: 2).count == 2
+            }
+            var first: LoopbackSocket? = try LoopbackSocket(tcpPort: port)
+            let second = try LoopbackSocket(tcpPort: port)
+            #expect(try answers(first!) && answers(second))
+            let third = try LoopbackSocket(tcpPort: port)
+            #expect(try third.receive(timeout: 5).isEmpty, "a third connection from 127.0.0.1 is closed at accept")
+            let other = try LoopbackSocket(tcpPort: port, from: "127.0.0.2")
+            #expect(try answers(other), "another client is not held back")
+            first = nil  // closes it
+            try await Task.sleep(for: .milliseconds(200))
+            let again = try LoopbackSocket(tcpPort: port)
+            #expect(try answers(again), "the closed connection's place is free again")
+        }
+    }
 }
 
 /// A query for `name` IN A, RD set.
@@ -160,12 +184,18 @@ func makeQuery(_ name: String, id: UInt16, type: UInt16 = 1) -> [UInt8] {
 final class LoopbackSocket {
     let fd: Int32
 
-    init(tcpPort port: Int) throws { fd = try Self.connect(type: Int32(SOCK_STREAM.rawValue), port: port) }
+    /// `source`: the loopback address to connect from (127.0.0.0/8 all reaches the server).
+    init(tcpPort port: Int, from source: String = "127.0.0.1") throws { fd = try Self.connect(type: Int32(SOCK_STREAM.rawValue), port: port, from: source) }
     init(udpPort port: Int) throws { fd = try Self.connect(type: Int32(SOCK_DGRAM.rawValue), port: port) }
     deinit { close(fd) }
 
-    static func connect(type: Int32, port: Int) throws -> Int32 {
+    static func connect(type: Int32, port: Int, from source: String = "127.0.0.1") throws -> Int32 {
         let fd = socket(AF_INET, type, 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else { close(fd); throw SocketError(message: "bind to \(source) failed: \(errno)") }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(port).bigEndian

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
+    @Option(help: "Concurrent TCP connections allowed from one client address (0: no per-client limit).")
+    var tcpMaxConnectionsPerClient: Int = 32
+
     @Option(help: ArgumentHelp("UDP responses per second to one client network (IPv4 /24, IPv6 /56), per UDP worker; 0 = no limit.", valueName: "n"))
     var rateLimit: Int = 0
 
@@ -85,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard tcpMaxConnectionsPerClient >= 0 else { throw ValidationError("--tcp-max-connections-per-client must not be negative") }
         guard rateLimit >= 0, rateLimitSlip >= 0 else { throw ValidationError("--rate-limit and --rate-limit-slip must not be negative") }
     }
 
@@ -130,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
                 tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpMaxConnections: tcpMaxConnections,
-                rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip)
+                tcpMaxConnectionsPerClient: tcpMaxConnectionsPerClient, rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip)
             ),
             store: store, metrics: metrics, logger: logger
         )
