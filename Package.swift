@@ -173,7 +173,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        // CLDNS: the differential check of the query parser against ldns.
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
