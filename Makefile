@@ -46,6 +46,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## The test suite under AddressSanitizer (SANITIZER=thread: ThreadSanitizer), in its own build folder.
+SANITIZER ?= address
+sanitize: deps
+	scripts/sanitize.sh $(SANITIZER)
+
 bench: deps
 	scripts/bench/dns.sh
 

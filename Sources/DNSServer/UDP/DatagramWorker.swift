@@ -28,7 +28,7 @@ final class DatagramWorker: @unchecked Sendable {
     /// This thread's own query counts (no other thread writes them).
     private let tally: QueryTally
     /// This thread's response rate limiter (off unless configured).
-    private var limiter: ResponseRateLimiter
+    private let limiter: ResponseRateLimiter
     private let logger: Logger
     private let responseSize: Int
     private let stopping = ManagedAtomic(false)

@@ -7,11 +7,12 @@ import DNSWire
 /// dropped. Spoofed queries then cannot turn the server into an amplifier aimed at a victim.
 ///
 /// One limiter per UDP worker thread, touched by that thread alone: a fixed table of buckets
-/// indexed by a hash of the network, allocated once. Networks that collide share a bucket
-/// (NSD does the same), which can only limit more, never less. With SO_REUSEPORT the kernel
-/// spreads a client's source ports over the workers, so a network can get up to
+/// indexed by a hash of the network, allocated once. (A class, held by the worker; as a
+/// noncopyable struct it crashed the compiler under `-sanitize=thread`.) Networks that collide
+/// share a bucket (NSD does the same), which can only limit more, never less. With SO_REUSEPORT
+/// the kernel spreads a client's source ports over the workers, so a network can get up to
 /// `workers × responsesPerSecond` answers a second.
-struct ResponseRateLimiter: ~Copyable {
+final class ResponseRateLimiter {
     enum Verdict: Equatable { case send, slip, drop }
 
     private struct Bucket {
@@ -36,7 +37,7 @@ struct ResponseRateLimiter: ~Copyable {
     var isEnabled: Bool { settings.responsesPerSecond > 0 }
 
     /// Whether a response to `client` may go out at second `now` (any monotonic seconds).
-    mutating func verdict(for client: NetworkAddress, now: UInt32) -> Verdict {
+    func verdict(for client: NetworkAddress, now: UInt32) -> Verdict {
         guard settings.responsesPerSecond > 0 else { return .send }
         let network = Self.network(of: client)
         let slot = Int(truncatingIfNeeded: StableHash.mix(network) >> 50) & (Self.tableSize - 1)

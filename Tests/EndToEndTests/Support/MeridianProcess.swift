@@ -5,8 +5,9 @@ import Testing
 enum Repo {
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let binary: URL = {
-        let debug = root.appendingPathComponent(".build/debug/meridian")
-        return debug
+        // scripts/sanitize.sh points the tests at its sanitizer build of the binary.
+        if let path = ProcessInfo.processInfo.environment["MERIDIAN_TEST_BINARY"] { return URL(fileURLWithPath: path) }
+        return root.appendingPathComponent(".build/debug/meridian")
     }()
 
     /// A fresh temporary folder, removed by the caller.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite under a sanitizer: scripts/sanitize.sh [address|thread] [swift test options]
+#   address (default): AddressSanitizer, into .build-asan; thread: ThreadSanitizer, into .build-tsan.
+# The normal .build is left alone. The end-to-end tests drive the sanitized `meridian` binary
+# (MERIDIAN_TEST_BINARY), so the server, agents and drills run under the sanitizer too. Any
+# report fails the run (halt_on_error). Leak detection is off: the Swift runtime and SwiftNIO
+# keep process-lifetime singletons that LeakSanitizer would report at every exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sanitizer=${1:-address}
+[[ $# -gt 0 ]] && shift
+case "$sanitizer" in
+  address) build=.build-asan; export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=0}" ;;
+  thread) build=.build-tsan; export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}" ;;
+  *) echo "usage: $0 [address|thread] [swift test options]" >&2; exit 2 ;;
+esac
+make deps
+swift build --sanitize="$sanitizer" --build-path "$build" --product meridian
+swift build --sanitize="$sanitizer" --build-path "$build" --build-tests
+MERIDIAN_TEST_BINARY="$PWD/$build/debug/meridian" swift test --sanitize="$sanitizer" --build-path "$build" --skip-build "$@"
