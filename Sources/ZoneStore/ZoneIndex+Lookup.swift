@@ -22,53 +22,47 @@ extension ZoneIndex {
         // hashed on top of the one before. The deepest apex decides the zone; below it the walk
         // ends at a cut, or where the tree ends (the closest encloser). A deeper apex met later
         // (a child zone we also serve) starts the walk again from there.
-        // The name is lowercased once into scratch memory on the stack (with room for its
-        // label offsets after it): hashing and comparing then read plain bytes.
-        // Names are at most 255 bytes (RFC 1035 §3.1); the parser and the zone loader check it.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256 + 128) { scratch in
-            let starts = UnsafeMutableBufferPointer(rebasing: scratch[256...])
-            let labels = Self.labelStarts(of: name, into: starts)
-            let length = Int(starts[labels - 1]) + 1
-            let lower = UnsafeMutableBufferPointer(rebasing: scratch[0..<length])
-            for i in 0..<length { lower[i] = asciiLowercase(name[i]) }
-            let name = UnsafeRawBufferPointer(UnsafeMutableRawBufferPointer(lower))
-            var result = LookupResult.notAuthoritative
-            var zone: Int32 = -1
-            var encloser: Int32 = -1
-            var walking = false
-            var hash = Self.hashSeed
-            var level = labels - 1
-            while level >= 0 {
-                defer { level -= 1 }
-                let start = Int(starts[level])
-                hash = Self.hash(label: name, at: start, onto: hash, folded: true)
-                let node = node(lowercased: name, from: start, hash: hash)
-                if node >= 0, nodes[Int(node)].isApex {
-                    zone = nodes[Int(node)].zone
+        Self.withLowercase(name) { name in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+                let labels = Self.labelStarts(of: name, into: starts)
+                var result = LookupResult.notAuthoritative
+                var zone: Int32 = -1
+                var encloser: Int32 = -1
+                var walking = false
+                var hash = Self.hashSeed
+                var level = labels - 1
+                while level >= 0 {
+                    defer { level -= 1 }
+                    let start = Int(starts[level])
+                    hash = Self.hash(label: name, at: start, onto: hash)
+                    let node = node(lowercased: name, from: start, hash: hash)
+                    if node >= 0, nodes[Int(node)].isApex {
+                        zone = nodes[Int(node)].zone
+                        encloser = node
+                        walking = true
+                        guard level == 0 else { continue }
+                        // RFC 4035 §3.1.4.1: DS for a child apex we also serve is the parent's data.
+                        let cut = nodes[Int(node)].parentCut
+                        result = dsAtCut && cut >= 0 ? .exact(zone: nodes[Int(cut)].zone, node: cut) : .exact(zone: zone, node: node)
+                        continue
+                    }
+                    guard walking else { continue }
+                    guard node >= 0, nodes[Int(node)].zone == zone else {
+                        let wildcard = nodes[Int(encloser)].wildcard
+                        result = wildcard >= 0 ? .wildcard(zone: zone, node: wildcard) : .nxDomain(zone: zone, encloser: encloser)
+                        walking = false
+                        continue
+                    }
+                    if nodes[Int(node)].isDelegation, !(dsAtCut && level == 0) {
+                        result = .referral(zone: zone, cut: node)
+                        walking = false
+                        continue
+                    }
                     encloser = node
-                    walking = true
-                    guard level == 0 else { continue }
-                    // RFC 4035 §3.1.4.1: DS for a child apex we also serve is the parent's data.
-                    let cut = nodes[Int(node)].parentCut
-                    result = dsAtCut && cut >= 0 ? .exact(zone: nodes[Int(cut)].zone, node: cut) : .exact(zone: zone, node: node)
-                    continue
+                    if level == 0 { result = .exact(zone: zone, node: node) }
                 }
-                guard walking else { continue }
-                guard node >= 0, nodes[Int(node)].zone == zone else {
-                    let wildcard = nodes[Int(encloser)].wildcard
-                    result = wildcard >= 0 ? .wildcard(zone: zone, node: wildcard) : .nxDomain(zone: zone, encloser: encloser)
-                    walking = false
-                    continue
-                }
-                if nodes[Int(node)].isDelegation, !(dsAtCut && level == 0) {
-                    result = .referral(zone: zone, cut: node)
-                    walking = false
-                    continue
-                }
-                encloser = node
-                if level == 0 { result = .exact(zone: zone, node: node) }
+                return result
             }
-            return result
         }
     }
 }

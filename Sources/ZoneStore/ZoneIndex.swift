@@ -36,7 +36,7 @@ public final class ZoneIndex: @unchecked Sendable {
             let node = nodes[index]
             let name = UnsafeRawBufferPointer(rebasing: self.arena[Int(node.nameOffset)..<(Int(node.nameOffset) + Int(node.nameLength))])
             var slot = Int(truncatingIfNeeded: Self.hash(name)) & mask
-            while table[slot] >= 0, !Self.equal(name, from: 0, self.arena, at: Int(nodes[Int(table[slot])].nameOffset)) {
+            while table[slot] >= 0, !Self.isName(name, from: 0, of: nodes[Int(table[slot])], in: self.arena) {
                 slot = (slot + 1) & mask
             }
             // A name in two served zones (a parent's cut or glue, and the child's apex or data)
@@ -80,24 +80,23 @@ public final class ZoneIndex: @unchecked Sendable {
 
     static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    /// FNV-1a of one label (its length byte, then its bytes lowercased) on top of `hash`.
+    /// FNV-1a of one label of a lowercase name (its length byte, then its bytes) on top of `hash`.
     ///
     /// A name hashes from its root label towards its first label, so the hash of each suffix
     /// extends the next shorter one's: `lookup` hashes every suffix of a name in one pass.
-    /// `folded`: the name is lowercase already, so its bytes are hashed as they are.
     @inline(__always)
-    static func hash(label name: UnsafeRawBufferPointer, at offset: Int, onto hash: UInt64, folded: Bool = false) -> UInt64 {
+    static func hash(label name: UnsafeRawBufferPointer, at offset: Int, onto hash: UInt64) -> UInt64 {
         let len = Int(name[offset])
         var h = (hash ^ UInt64(len)) &* 0x100_0000_01b3
         var k = offset + 1
         while k <= offset + len {
-            h = (h ^ UInt64(folded ? name[k] : asciiLowercase(name[k]))) &* 0x100_0000_01b3
+            h = (h ^ UInt64(name[k])) &* 0x100_0000_01b3
             k &+= 1
         }
         return h
     }
 
-    /// The hash of the whole of `name`, root label first (see `hash(label:at:onto:)`).
+    /// The hash of the whole of the lowercase `name`, root label first (see `hash(label:at:onto:)`).
     static func hash(_ name: UnsafeRawBufferPointer) -> UInt64 {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
             var h = hashSeed
@@ -108,51 +107,42 @@ public final class ZoneIndex: @unchecked Sendable {
         }
     }
 
-    /// Compares `name[start...]` (any case) with a lowercase name in `arena` at `offset`.
+    /// Calls `body` with `name` (uncompressed wire, any case) lowercased into scratch memory on
+    /// the stack: owner names in the arena are lowercase, so hashing and comparing then read
+    /// plain bytes. Names are at most 255 bytes (RFC 1035 §3.1); the parser and the zone loader
+    /// check it.
     @inline(__always)
-    static func equal(_ name: UnsafeRawBufferPointer, from start: Int, _ arena: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        var i = start, j = offset
-        while true {
-            let len = Int(name[i])
-            guard Int(arena[j]) == len else { return false }
-            if len == 0 { return true }
-            for k in 1...len where asciiLowercase(name[i + k]) != arena[j + k] { return false }
-            i += 1 + len
-            j += 1 + len
+    static func withLowercase<R>(_ name: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var length = 0
+        while name[length] != 0 { length += 1 + Int(name[length]) }
+        length += 1
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { scratch in
+            for i in 0..<length { scratch[i] = asciiLowercase(name[i]) }
+            return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[0..<length])))
         }
     }
 
-    /// The node owning exactly `name`, or -1.
+    /// Whether the lowercase `name[start...]` is the owner name of `node`: same length, same
+    /// bytes (one memcmp).
+    @inline(__always)
+    static func isName(_ name: UnsafeRawBufferPointer, from start: Int, of node: IndexedNode, in arena: UnsafeRawBufferPointer) -> Bool {
+        let length = name.count - start
+        return Int(node.nameLength) == length && memcmp(name.baseAddress! + start, arena.baseAddress! + Int(node.nameOffset), length) == 0
+    }
+
+    /// The node owning exactly `name` (any case), or -1.
     public func node(named name: UnsafeRawBufferPointer) -> Int32 {
-        node(named: name, from: 0, hash: Self.hash(name))
+        Self.withLowercase(name) { lower in node(lowercased: lower, from: 0, hash: Self.hash(lower)) }
     }
 
-    /// The node owning exactly `name[start...]`, whose hash is `hash`, or -1.
-    @inline(__always)
-    func node(named name: UnsafeRawBufferPointer, from start: Int, hash: UInt64) -> Int32 {
-        var slot = Int(truncatingIfNeeded: hash) & tableMask
-        while true {
-            let index = table[slot]
-            if index < 0 { return -1 }
-            if Self.equal(name, from: start, arena, at: Int(nodes[Int(index)].nameOffset)) { return index }
-            slot = (slot + 1) & tableMask
-        }
-    }
-
-    /// `node(named:from:hash:)` for a lowercase `name`: the owner names in the arena are
-    /// lowercase, so a candidate matches when its length and bytes are equal (one memcmp).
+    /// The node owning exactly the lowercase `name[start...]`, whose hash is `hash`, or -1.
     @inline(__always)
     func node(lowercased name: UnsafeRawBufferPointer, from start: Int, hash: UInt64) -> Int32 {
-        let length = name.count - start
         var slot = Int(truncatingIfNeeded: hash) & tableMask
         while true {
             let index = table[slot]
             if index < 0 { return -1 }
-            let candidate = nodes[Int(index)]
-            if Int(candidate.nameLength) == length,
-               memcmp(name.baseAddress! + start, arena.baseAddress! + Int(candidate.nameOffset), length) == 0 {
-                return index
-            }
+            if Self.isName(name, from: start, of: nodes[Int(index)], in: arena) { return index }
             slot = (slot + 1) & tableMask
         }
     }
