@@ -49,65 +49,14 @@ echo 'www.example.com A' | repeat_to "$tmp/steered.warm" "$WARMUP"
 echo 'www.example.com A' | repeat_to "$tmp/steered.run" "$N"
 ECS_OPTION="8:000118000a0102" # 10.1.2.0/24, a us-east client
 
-nsd_conf() { # port dir
-  cat <<EOF
-server:
-    ip-address: 127.0.0.1@$1
-    do-ip6: no
-    server-count: 1
-    username: ""
-    chroot: ""
-    zonesdir: "$zones"
-    database: ""
-    zonelistfile: "$2/zone.list"
-    xfrdfile: "$2/xfrd.state"
-    pidfile: "$2/nsd.pid"
-    verbosity: 0
-    minimal-responses: yes
-    refuse-any: no
-    zonefiles-write: 0
-    rrl-ratelimit: 0
-    rrl-whitelist-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: "example.com"
-    zonefile: "example.com.zone"
-EOF
-}
-knot_conf() { # port dir
-  cat <<EOF
-server:
-    listen: 127.0.0.1@$1
-    rundir: "$2"
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-database:
-    storage: "$2/db"
-log:
-  - target: stderr
-    any: warning
-template:
-  - id: default
-    storage: "$zones"
-    file: "%s.zone"
-    semantic-checks: off
-    zonefile-sync: -1
-    journal-content: none
-zone:
-  - domain: "example.com"
-EOF
-}
-
 start() { # server port -> sets pid
   local server=$1 port=$2 d="$tmp/$1"
   mkdir -p "$d/db"
   local vg=(valgrind --tool=callgrind ${CALLGRIND_OPTIONS:-} --trace-children=yes --callgrind-out-file="$d/callgrind.%p" --log-file="$d/valgrind.%p")
   case $server in
     meridian*) LD_PRELOAD="$tmp/sigsuspend.so" "${vg[@]}" "$tmp/meridian.bin" serve --zones zones --regions regions --listen "127.0.0.1:$port" --threads 1 --log-level error >"$d/out" 2>&1 & ;;
-    nsd) nsd_conf "$port" "$d" >"$d/nsd.conf"; (cd "$zones" && exec "${vg[@]}" nsd -d -c "$d/nsd.conf") >"$d/out" 2>&1 & ;;
-    knot) knot_conf "$port" "$d" >"$d/knot.conf"; (cd "$zones" && exec "${vg[@]}" knotd -c "$d/knot.conf") >"$d/out" 2>&1 & ;;
+    nsd) nsd_config "$d" "$port" 1 "$zones" >"$d/nsd.conf"; (cd "$zones" && exec "${vg[@]}" nsd -d -c "$d/nsd.conf") >"$d/out" 2>&1 & ;;
+    knot) knot_config "$d" "$port" 1 "$zones" >"$d/knot.conf"; (cd "$zones" && exec "${vg[@]}" knotd -c "$d/knot.conf") >"$d/out" 2>&1 & ;;
   esac
   pid=$!
   for _ in $(seq 600); do

@@ -75,6 +75,76 @@ www_endpoints() {
   done
 }
 
+# nsd_config DIR PORT COUNT ZONES: an NSD configuration on stdout serving every ZONES/*.zone
+# (origin = file name) on 127.0.0.1@PORT with COUNT server processes, DIR for its state. The
+# fairness settings of the comparisons: no response rate limiting, minimal responses.
+nsd_config() {
+  local dir=$1 port=$2 count=$3 zones=$4 f origin
+  echo "server:"
+  echo "    ip-address: 127.0.0.1@$port"
+  echo "    do-ip6: no"
+  echo "    server-count: $count"
+  (( count > 1 )) && echo "    reuseport: yes"
+  echo "    username: \"\""
+  echo "    chroot: \"\""
+  echo "    zonesdir: \"$zones\""
+  echo "    database: \"\""
+  echo "    zonelistfile: \"$dir/zone.list\""
+  echo "    xfrdfile: \"$dir/xfrd.state\""
+  echo "    pidfile: \"$dir/nsd.pid\""
+  echo "    logfile: \"$dir/nsd.log\""
+  echo "    verbosity: 0"
+  echo "    hide-version: yes"
+  echo "    minimal-responses: yes"
+  echo "    refuse-any: no"
+  echo "    zonefiles-write: 0"
+  echo "    rrl-ratelimit: 0"
+  echo "    rrl-whitelist-ratelimit: 0"
+  echo "remote-control:"
+  echo "    control-enable: no"
+  for f in "$zones"/*.zone; do
+      origin="$(basename "$f" .zone)"
+      echo "zone:"
+      echo "    name: \"$origin\""
+      echo "    zonefile: \"$(basename "$f")\""
+  done
+}
+
+# knot_config DIR PORT COUNT ZONES: a Knot configuration on stdout, the same zones and port,
+# COUNT UDP and TCP workers, DIR for its state and database.
+knot_config() {
+  local dir=$1 port=$2 count=$3 zones=$4 f origin
+  # The same fairness settings as NSD: no response rate limiting (Knot loads no rrl module
+  # unless told), answers without extra sections beyond what the protocol needs (Knot's
+  # default), no journal or zone file writes, no semantic checks slowing the load.
+  echo "server:"
+  echo "    listen: 127.0.0.1@$port"
+  echo "    rundir: \"$dir\""
+  echo "    udp-workers: $count"
+  echo "    tcp-workers: $count"
+  echo "    background-workers: 1"
+  echo "    identity: \"\""
+  echo "    version: \"\""
+  echo "database:"
+  echo "    storage: \"$dir/db\""
+  echo "log:"
+  echo "  - target: stderr"
+  echo "    any: warning"
+  echo "template:"
+  echo "  - id: default"
+  echo "    storage: \"$zones\""
+  echo "    file: \"%s.zone\""
+  echo "    semantic-checks: off"
+  echo "    zonefile-sync: -1"
+  echo "    zonefile-load: whole"
+  echo "    journal-content: none"
+  echo "zone:"
+  for f in "$zones"/*.zone; do
+      origin="$(basename "$f" .zone)"
+      echo "  - domain: \"$origin\""
+  done
+}
+
 # ------------------------------------------------------------------ gdnsd ---
 # gdnsd_config DIR LISTEN THREADS HEALTH_PORT INTERVAL UP OK DOWN [ENDPOINTS]: DIR/config for
 # gdnsd 3. ENDPOINTS ("region address weight" lines) become resource `www`: metafo over the
