@@ -183,7 +183,8 @@ public struct ZoneFileLoader: Sendable {
         return lines
     }
 
-    /// Whether `needle` occurs in `text`'s UTF-8 bytes.
+    /// Whether `needle` occurs in `text`'s UTF-8 bytes. (The standard library's generic
+    /// `text.utf8.contains(needle)` took 3.3 s on a 28 MB zone; this loop reads each byte once.)
     static func contains(_ needle: [UInt8], in text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
