@@ -33,6 +33,8 @@ public final class DNSMetrics: Sendable {
     private let steeredAnswers = NIOLockedValueBox<[String: [String: ReadableCounter]]>([:])
     public let errors: Counter
     public let tcpRejected: Counter
+    /// TCP connections closed because a message did not arrive whole within the read timeout.
+    public let tcpReadTimeouts: ReadableCounter
     public let reloads: Counter
     public let reloadFailures: Counter
     /// Steering answers given with every endpoint because none was healthy.
@@ -43,6 +45,7 @@ public final class DNSMetrics: Sendable {
         tallies = NIOLockedValueBox([shared])
         errors = Counter(label: "meridian_dns_transport_errors_total", factory: factory)
         tcpRejected = Counter(label: "meridian_dns_tcp_connections_rejected_total", factory: factory)
+        tcpReadTimeouts = ReadableCounter(label: "meridian_dns_tcp_read_timeouts_total", factory: factory)
         reloads = Counter(label: "meridian_zone_reloads_total", factory: factory)
         reloadFailures = Counter(label: "meridian_zone_reload_failures_total", factory: factory)
         steeringFailedOpen = ReadableCounter(label: "meridian_steering_failed_open_total", factory: factory)

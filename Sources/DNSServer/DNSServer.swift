@@ -86,7 +86,8 @@ public final class DNSServer: Service, Sendable {
     }
 
     private func tcpBootstrap() -> ServerBootstrap {
-        let (store, metrics, logger, counter, limit, idle) = (store, metrics, logger, tcpConnections, configuration.tcpMaxConnections, configuration.tcpIdleTimeout)
+        let (store, metrics, logger, counter, limit) = (store, metrics, logger, tcpConnections, configuration.tcpMaxConnections)
+        let (idle, read) = (configuration.tcpIdleTimeout, configuration.tcpReadTimeout)
         let perClient = ClientConnectionCounts(limit: configuration.tcpMaxConnectionsPerClient)
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -110,7 +111,7 @@ public final class DNSServer: Service, Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))
-                    try sync.addHandler(ByteToMessageHandler(DNSMessageFrameDecoder()))
+                    try sync.addHandler(ByteToMessageHandler(DNSMessageFrameDecoder(readTimeout: read) { metrics.tcpReadTimeouts.increment() }))
                     try sync.addHandler(DNSStreamHandler(store: store, metrics: metrics, logger: logger))
                 }
             }

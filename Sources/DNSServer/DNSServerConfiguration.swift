@@ -40,6 +40,8 @@ public struct DNSServerConfiguration: Sendable {
     public var threads: Int
     /// RFC 7766 §6.2.3: close a TCP connection idle this long.
     public var tcpIdleTimeout: TimeAmount
+    /// A TCP message must arrive whole within this time of its first byte (slow clients).
+    public var tcpReadTimeout: TimeAmount
     /// Concurrent TCP connections across all addresses; more are closed at accept.
     public var tcpMaxConnections: Int
     /// Concurrent TCP connections from one client address; more are closed at accept. 0: no limit.
@@ -47,7 +49,7 @@ public struct DNSServerConfiguration: Sendable {
     public var rateLimit: RateLimit
 
     public init(
-        listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpMaxConnections: Int = 1000,
+        listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpReadTimeout: TimeAmount = .seconds(2), tcpMaxConnections: Int = 1000,
         tcpMaxConnectionsPerClient: Int = 32, rateLimit: RateLimit = RateLimit()
     ) {
         self.tcpMaxConnectionsPerClient = tcpMaxConnectionsPerClient
@@ -55,6 +57,7 @@ public struct DNSServerConfiguration: Sendable {
         self.rateLimit = rateLimit
         self.threads = threads
         self.tcpIdleTimeout = tcpIdleTimeout
+        self.tcpReadTimeout = tcpReadTimeout
         self.tcpMaxConnections = tcpMaxConnections
     }
 }

@@ -16,7 +16,7 @@ struct LiveServerTests {
 
     /// Runs `body` against a server in a ServiceGroup, then shuts it down gracefully.
     static func withServer(
-        idle: TimeAmount = .seconds(10), maxConnections: Int = 100, maxPerClient: Int = 32, threads: Int = 2, rateLimit: DNSServerConfiguration.RateLimit = .init(),
+        idle: TimeAmount = .seconds(10), read: TimeAmount = .seconds(2), maxConnections: Int = 100, maxPerClient: Int = 32, threads: Int = 2, rateLimit: DNSServerConfiguration.RateLimit = .init(),
         metrics: DNSMetrics = DNSMetrics(), _ body: @Sendable (Int) async throws -> Void
     ) async throws {
         let report = ZoneDirectoryLoader(directory: zones).load()
@@ -25,7 +25,7 @@ struct LiveServerTests {
         let logger = Logger(label: "test")
         let server = DNSServer(
             configuration: DNSServerConfiguration(
-                listen: [.init(host: "127.0.0.1", port: 0)], threads: threads, tcpIdleTimeout: idle, tcpMaxConnections: maxConnections,
+                listen: [.init(host: "127.0.0.1", port: 0)], threads: threads, tcpIdleTimeout: idle, tcpReadTimeout: read, tcpMaxConnections: maxConnections,
                 tcpMaxConnectionsPerClient: maxPerClient, rateLimit: rateLimit
             ),
             store: store, metrics: metrics, logger: logger
@@ -145,6 +145,30 @@ struct LiveServerTests {
             }
             let c = try LoopbackSocket(tcpPort: port)
             #expect(try c.receive(timeout: 5).isEmpty, "third connection closed at accept")
+        }
+    }
+
+    /// A client that trickles a query a byte at a time, faster than the idle timeout, is cut off
+    /// at the read timeout and counted; a prompt client on the same server is still answered.
+    @Test func slowTCPClientsAreCutOffAtTheReadTimeout() async throws {
+        let metrics = DNSMetrics()
+        try await Self.withServer(idle: .seconds(10), read: .milliseconds(600), metrics: metrics) { port in
+            let slow = try LoopbackSocket(tcpPort: port)
+            let query = makeQuery("status.example.com", id: 3)
+            let started = Date()
+            var closed = false
+            for byte in [0, UInt8(query.count)] + query {
+                guard (try? slow.send([byte])) != nil else { closed = true; break }
+                var pfd = pollfd(fd: slow.fd, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, 150) > 0 { closed = try slow.receive().isEmpty; break }
+            }
+            #expect(closed, "the server closed the slow connection")
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(elapsed > 0.5 && elapsed < 3, "cut off after \(elapsed) s")
+            #expect(metrics.tcpReadTimeouts.value == 1)
+            let prompt = try LoopbackSocket(tcpPort: port)
+            try prompt.send([0, UInt8(query.count)] + query)
+            #expect(try prompt.receive(exactly: 2).count == 2)
         }
     }
 

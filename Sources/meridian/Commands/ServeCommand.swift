@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an idle TCP connection is closed (RFC 7766 §6.2.3).")
     var tcpIdleTimeout: Int = 10
 
+    @Option(help: ArgumentHelp("Milliseconds a TCP message may take to arrive whole, from its first byte; slower clients are disconnected.", valueName: "ms"))
+    var tcpReadTimeout: Int = 2000
+
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard tcpReadTimeout > 0 else { throw ValidationError("--tcp-read-timeout must be positive") }
         guard tcpMaxConnectionsPerClient >= 0 else { throw ValidationError("--tcp-max-connections-per-client must not be negative") }
         guard rateLimit >= 0, rateLimitSlip >= 0 else { throw ValidationError("--rate-limit and --rate-limit-slip must not be negative") }
     }
@@ -133,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = DNSServer(
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
-                tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpMaxConnections: tcpMaxConnections,
+                tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpReadTimeout: .milliseconds(Int64(tcpReadTimeout)), tcpMaxConnections: tcpMaxConnections,
                 tcpMaxConnectionsPerClient: tcpMaxConnectionsPerClient, rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip)
             ),
             store: store, metrics: metrics, logger: logger
