@@ -174,7 +174,9 @@ let package = Package(
         ),
 
         // CLDNS: the differential check of the query parser against ldns.
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS"]),
+        // Hand-made packets (a byte builder, the malformed-query table) shared by the DNS test suites.
+        .target(name: "DNSPacketFixtures", path: "Tests/DNSPacketFixtures"),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS", "DNSPacketFixtures"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
@@ -201,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: [
-                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport",
+                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport", "DNSPacketFixtures",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CLDNS
+import DNSPacketFixtures
 import Testing
 @testable import DNSWire
 

@@ -1,3 +1,4 @@
+import DNSPacketFixtures
 import Testing
 @testable import DNSWire
 
