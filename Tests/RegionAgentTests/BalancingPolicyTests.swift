@@ -63,10 +63,15 @@ struct BalancingPolicyTests {
 }
 
 struct HealthCheckStateMachineTests {
-    /// A backend starts presumed up; its state is verified by a first success, or by a fall.
-    @Test func aBackendIsVerifiedByASuccessOrByAFall() {
+    /// A backend starts presumed up; its state is verified by `rise` successes, or by a fall.
+    @Test func aBackendIsVerifiedByRiseSuccessesOrByAFall() {
         var healthy = HealthCheckStateMachine(rise: 2, fall: 2)
         #expect(healthy.state == .up && !healthy.verified)
+        _ = healthy.checkResult(success: true)
+        #expect(!healthy.verified, "one success of two")
+        _ = healthy.checkResult(success: false)
+        _ = healthy.checkResult(success: true)
+        #expect(!healthy.verified, "a failure restarts the count")
         _ = healthy.checkResult(success: true)
         #expect(healthy.verified)
         var dead = HealthCheckStateMachine(rise: 2, fall: 2)

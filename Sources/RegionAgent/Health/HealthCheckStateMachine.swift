@@ -12,9 +12,10 @@ public struct HealthCheckStateMachine: Sendable, Equatable {
     /// Consecutive 5xx responses that take the backend down (0: never).
     public let errorRun: Int
     public private(set) var state: State
-    /// Whether the state is backed by evidence: a success seen, or a fall taken. Until then an
-    /// up backend is only presumed up (the optimistic start), and the agent does not yet tell
-    /// the DNS tier about it.
+    /// Whether the state is backed by evidence: `rise` consecutive successes, or a fall taken.
+    /// Until then an up backend is only presumed up (the optimistic start, so local traffic is
+    /// served at once), and the agent does not yet tell the DNS tier about it: a region comes
+    /// back into DNS answers only as a down backend would, after `rise` checks.
     public private(set) var verified = false
     private var successes = 0
     private var failures = 0
@@ -49,9 +50,9 @@ public struct HealthCheckStateMachine: Sendable, Equatable {
     }
 
     private mutating func succeeded() -> Transition? {
-        verified = true
         failures = 0
         successes += 1
+        if successes >= rise { verified = true }
         guard state == .down, successes >= rise else { return nil }
         state = .up
         successes = 0
