@@ -5,8 +5,8 @@ LISTEN ?= 127.0.0.1:5353
 REGIONS ?= regions
 ADMIN ?= 127.0.0.1:8053
 # Debian packages the build, the tests and the benchmarks use.
-# chromium: the status page test loads the page headless.
-APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium
+# chromium: the status page test loads the page headless. dnsperf: the faults-under-load tests.
+APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium dnsperf
 BIN := .build/debug/meridian
 
 .PHONY: deps build demo drill serve check test bench bench-micro clean

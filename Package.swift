@@ -174,9 +174,10 @@ let package = Package(
         ),
 
         // CLDNS: the differential check of the query parser against ldns.
-        // Hand-made packets (a byte builder, the malformed-query table) shared by the DNS test suites.
-        .target(name: "DNSPacketFixtures", path: "Tests/DNSPacketFixtures"),
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS", "DNSPacketFixtures"]),
+        // For the DNS test suites: hand-made packets (a byte builder, the malformed-query table) and
+        // a plain blocking socket client.
+        .target(name: "DNSTestSupport", dependencies: ["DNSWire"], path: "Tests/DNSTestSupport"),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS", "DNSTestSupport"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
@@ -203,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: [
-                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport", "DNSPacketFixtures",
+                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport", "DNSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -220,6 +221,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Topology"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DNSWire", "DNSTestSupport"]),
     ]
 )

@@ -19,6 +19,8 @@ public final class DNSServer: Service, Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let tcpConnections = ManagedAtomic(0)
+    /// Open TCP connections, told to finish and close at shutdown.
+    private let openConnections = OpenConnections()
     private let bound = Latch<[SocketAddress]>()
 
     public init(configuration: DNSServerConfiguration, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
@@ -52,9 +54,11 @@ public final class DNSServer: Service, Sendable {
 
         try? await gracefulShutdown()
         logger.info("DNS server stopping")
-        // Stop listening: UDP workers finish the batch in hand; TCP stops accepting.
+        // Stop listening: UDP workers finish the batch in hand; TCP stops accepting, and open
+        // connections answer what they have received, then close (bounded by the grace period).
         for worker in workers { await worker.stop() }
         for channel in channels { try? await channel.close() }
+        await openConnections.quiesce(within: configuration.shutdownGrace)
         try? await group.shutdownGracefully()
         logger.info("DNS server stopped")
     }
@@ -87,7 +91,7 @@ public final class DNSServer: Service, Sendable {
 
     private func tcpBootstrap() -> ServerBootstrap {
         let (store, metrics, logger, counter, limit) = (store, metrics, logger, tcpConnections, configuration.tcpMaxConnections)
-        let (idle, read) = (configuration.tcpIdleTimeout, configuration.tcpReadTimeout)
+        let (idle, read, open) = (configuration.tcpIdleTimeout, configuration.tcpReadTimeout, openConnections)
         let perClient = ClientConnectionCounts(limit: configuration.tcpMaxConnectionsPerClient)
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -108,6 +112,7 @@ public final class DNSServer: Service, Sendable {
                     }
                     channel.closeFuture.whenComplete { _ in perClient.close(client) }
                 }
+                open.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))

@@ -47,14 +47,17 @@ public struct DNSServerConfiguration: Sendable {
     /// Concurrent TCP connections from one client address; more are closed at accept. 0: no limit.
     public var tcpMaxConnectionsPerClient: Int
     public var rateLimit: RateLimit
+    /// At shutdown, how long open TCP connections get to answer what they received.
+    public var shutdownGrace: TimeAmount
 
     public init(
         listen: [ListenAddress], threads: Int = System.coreCount, tcpIdleTimeout: TimeAmount = .seconds(10), tcpReadTimeout: TimeAmount = .seconds(2), tcpMaxConnections: Int = 1000,
-        tcpMaxConnectionsPerClient: Int = 32, rateLimit: RateLimit = RateLimit()
+        tcpMaxConnectionsPerClient: Int = 32, rateLimit: RateLimit = RateLimit(), shutdownGrace: TimeAmount = .seconds(5)
     ) {
         self.tcpMaxConnectionsPerClient = tcpMaxConnectionsPerClient
         self.listen = listen
         self.rateLimit = rateLimit
+        self.shutdownGrace = shutdownGrace
         self.threads = threads
         self.tcpIdleTimeout = tcpIdleTimeout
         self.tcpReadTimeout = tcpReadTimeout

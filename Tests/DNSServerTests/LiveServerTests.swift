@@ -1,4 +1,5 @@
 import CoreMetrics
+import DNSTestSupport
 import DNSWire
 import Foundation
 import Logging
@@ -196,69 +197,6 @@ struct LiveServerTests {
     }
 }
 
-/// A query for `name` IN A, RD set.
-func makeQuery(_ name: String, id: UInt16, type: UInt16 = 1) -> [UInt8] {
-    var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
-    bytes += try! DNSName(name).wire
-    bytes += [UInt8(type >> 8), UInt8(type & 0xFF), 0, 1]
-    return bytes
-}
-
-/// A blocking loopback socket with timeouts, the plainest possible client.
-final class LoopbackSocket {
-    let fd: Int32
-
-    /// `source`: the loopback address to connect from (127.0.0.0/8 all reaches the server).
-    init(tcpPort port: Int, from source: String = "127.0.0.1") throws { fd = try Self.connect(type: Int32(SOCK_STREAM.rawValue), port: port, from: source) }
-    init(udpPort port: Int) throws { fd = try Self.connect(type: Int32(SOCK_DGRAM.rawValue), port: port) }
-    deinit { close(fd) }
-
-    static func connect(type: Int32, port: Int, from source: String = "127.0.0.1") throws -> Int32 {
-        let fd = socket(AF_INET, type, 0)
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr(source)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { close(fd); throw SocketError(message: "bind to \(source) failed: \(errno)") }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { close(fd); throw SocketError(message: "connect failed: \(errno)") }
-        return fd
-    }
-
-    func send(_ bytes: [UInt8]) throws {
-        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
-        guard n == bytes.count else { throw SocketError(message: "send failed: \(errno)") }
-    }
-
-    /// One read (a datagram, or what a stream has); empty on EOF.
-    func receive(timeout: TimeInterval = 5) throws -> [UInt8] {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, Int32(timeout * 1000)) > 0 else { throw SocketError(message: "timeout") }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard n >= 0 else { throw SocketError(message: "recv failed: \(errno)") }
-        return Array(buffer.prefix(n))
-    }
-
-    func receive(exactly count: Int, timeout: TimeInterval = 5) throws -> [UInt8] {
-        var out: [UInt8] = []
-        while out.count < count {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, Int32(timeout * 1000)) > 0 else { throw SocketError(message: "timeout") }
-            var buffer = [UInt8](repeating: 0, count: count - out.count)
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw SocketError(message: "EOF after \(out.count) bytes") }
-            out += buffer.prefix(n)
-        }
-        return out
-    }
-}
-
-struct SocketError: Error { var message: String }
 
 /// RFC 7766 edge cases on a real connection.
 @Suite(.serialized)

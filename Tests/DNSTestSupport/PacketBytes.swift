@@ -1,6 +1,8 @@
 /// Hand-made DNS packets for tests: a byte builder, and the malformed queries every layer that
 /// reads queries must refuse (parser tests, the live server over UDP and TCP).
 
+import DNSWire
+
 /// A tiny big-endian byte builder for hand-made packets. Everything is appended verbatim:
 /// no validation, so malformed packets are as easy to build as good ones. A class so that
 /// calls chain (`p.u8(0).rr(...)`).
@@ -73,4 +75,12 @@ public func queryWithOPT(_ rdata: [UInt8], udp: UInt16 = 1232, version: UInt8 = 
     let p = baseQuery(ar: 1)
     p.opt(udp: udp, version: version, doBit: doBit, rdata: rdata)
     return p.b
+}
+
+/// A query for `name` IN A, RD set.
+public func makeQuery(_ name: String, id: UInt16, type: UInt16 = 1) -> [UInt8] {
+    var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
+    bytes += try! DNSName(name).wire
+    bytes += [UInt8(type >> 8), UInt8(type & 0xFF), 0, 1]
+    return bytes
 }

@@ -1,5 +1,5 @@
 import CLDNS
-import DNSPacketFixtures
+import DNSTestSupport
 import Testing
 @testable import DNSWire
 

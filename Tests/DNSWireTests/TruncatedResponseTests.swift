@@ -1,4 +1,4 @@
-import DNSPacketFixtures
+import DNSTestSupport
 import Testing
 @testable import DNSWire
 

@@ -4,7 +4,9 @@ import QueryEngine
 
 /// Answers DNS messages on one TCP connection (RFC 7766): queries may be pipelined and are
 /// answered in order; a zone transfer streams its messages as the socket takes them; the
-/// connection closes after `idleTimeout` without a query (§6.2.3).
+/// connection closes after `idleTimeout` without a query (§6.2.3). When the server shuts down
+/// (`ChannelShouldQuiesceEvent`) it answers what it has received, finishes a transfer, and
+/// closes once the client has been quiet for `quietPeriod`.
 final class DNSStreamHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never
@@ -19,6 +21,10 @@ final class DNSStreamHandler: ChannelDuplexHandler {
     private var pending: [ByteBuffer] = []
     /// The client half-closed: close once everything it asked for is answered.
     private var inputClosed = false
+    private var lastQuery = NIODeadline.now()
+    /// How long a shutting-down server waits for more queries from a client that just sent one
+    /// (pipelined queries arrive in several reads).
+    static let quietPeriod = TimeAmount.milliseconds(50)
 
     init(store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
         self.store = store
@@ -38,6 +44,7 @@ final class DNSStreamHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
+        lastQuery = .now()
         // Queries that arrive during a transfer wait for it to finish, keeping answers in order.
         guard transfer == nil else { pending.append(message); return }
         answer(message, context: context)
@@ -113,10 +120,30 @@ final class DNSStreamHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Shutting down: close once no transfer or queued query is left and no query came for
+    /// `quietPeriod`; otherwise look again then. The server's shutdown deadline bounds the wait.
+    private func closeWhenQuiet(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        if transfer == nil, pending.isEmpty, NIODeadline.now() - lastQuery >= Self.quietPeriod {
+            inputClosed = true
+            closeIfDone(context: context)
+            return
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.quietPeriod) {
+            let (handler, context) = loopBound.value
+            handler.closeWhenQuiet(context: context)
+        }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
             inputClosed = true
             closeIfDone(context: context)
+            return
+        }
+        if event is ChannelShouldQuiesceEvent {
+            closeWhenQuiet(context: context)
             return
         }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, transfer == nil {

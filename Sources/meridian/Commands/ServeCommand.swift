@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds a TCP message may take to arrive whole, from its first byte; slower clients are disconnected.", valueName: "ms"))
     var tcpReadTimeout: Int = 2000
 
+    @Option(help: ArgumentHelp("At shutdown (SIGTERM), seconds open TCP connections get to answer what they received and finish transfers.", valueName: "s"))
+    var shutdownGrace: Int = 5
+
     @Option(help: "Concurrent TCP connections allowed.")
     var tcpMaxConnections: Int = 1000
 
@@ -91,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel): unknown level") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
         guard tcpReadTimeout > 0 else { throw ValidationError("--tcp-read-timeout must be positive") }
         guard tcpMaxConnectionsPerClient >= 0 else { throw ValidationError("--tcp-max-connections-per-client must not be negative") }
         guard rateLimit >= 0, rateLimitSlip >= 0 else { throw ValidationError("--rate-limit and --rate-limit-slip must not be negative") }
@@ -138,7 +142,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: DNSServerConfiguration(
                 listen: listen.compactMap(DNSServerConfiguration.ListenAddress.init), threads: threads,
                 tcpIdleTimeout: .seconds(Int64(tcpIdleTimeout)), tcpReadTimeout: .milliseconds(Int64(tcpReadTimeout)), tcpMaxConnections: tcpMaxConnections,
-                tcpMaxConnectionsPerClient: tcpMaxConnectionsPerClient, rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip)
+                tcpMaxConnectionsPerClient: tcpMaxConnectionsPerClient, rateLimit: .init(responsesPerSecond: rateLimit, slip: rateLimitSlip),
+                shutdownGrace: .seconds(Int64(shutdownGrace))
             ),
             store: store, metrics: metrics, logger: logger
         )
