@@ -19,6 +19,8 @@ struct GossipEndToEndTests {
         var agentArguments: [String: [String]] = [:]
         var agents: [String: Process] = [:]
         var extraNodes: [MeridianProcess] = []
+        /// Agents started with another key.
+        var impostors: [Process] = []
 
         var nodeNames: [String] { gossipPorts.map { "dns-127.0.0.1:\($0)" } }
         var memberNames: Set<String> { Set(nodeNames + Self.agentNames) }
@@ -109,7 +111,7 @@ struct GossipEndToEndTests {
 
         /// Every process, SIGTERM first, SIGKILL for any still running after 5 s.
         func stop() {
-            let processes = Array(agents.values) + backends.values.map(\.process) + (nodes + extraNodes).map(\.process)
+            let processes = Array(agents.values) + impostors + backends.values.map(\.process) + (nodes + extraNodes).map(\.process)
             for process in processes where process.isRunning { process.terminate() }
             let deadline = Date().addingTimeInterval(5)
             while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -261,6 +263,53 @@ struct GossipEndToEndTests {
         }
         #expect(rejoinedAt != nil, "the agent never rejoined: \(cluster.statuses)")
         #expect(leaked.isEmpty, "us-east answered while its backends were dead: \(leaked)")
+    }
+
+    /// An impostor `agent-us-east` with another key, every us-east endpoint pointed at one
+    /// backend URL, joining the cluster: its reports (all down, or all up) never change an
+    /// answer, even though it uses the real agent's name. (With the cluster's key, the first
+    /// check fails: the test can tell.)
+    @Test func anAgentWithAnotherKeyCannotMarkEndpointsDownOrUp() throws {
+        let cluster = try Cluster()
+        defer { cluster.stop() }
+        try cluster.waitUntilReady()
+        let otherKey = try Cluster.keygen(in: cluster.dir, name: "impostor.key")
+        let real = try String(contentsOf: cluster.regions.appendingPathComponent("us-east.yaml"), encoding: .utf8)
+        func impostor(backend: String) throws -> Process {
+            var text = real.replacingOccurrences(of: #"agent: \{[^}]*\}"#, with: "agent: { gossip: \"127.0.0.1:\(try freePort())\", admin: \"127.0.0.1:\(try freePort())\" }", options: .regularExpression)
+            text = text.replacingOccurrences(of: #"url: "[^"]*""#, with: "url: \"\(backend)\"", options: .regularExpression)
+            let file = cluster.dir.appendingPathComponent("impostor-\(UUID().uuidString).yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let (process, _) = try AgentEndToEndTests.start([
+                "agent", "--region", file.path, "--join", "127.0.0.1:\(cluster.gossipPorts[0])", "--gossip-key-file", otherKey.path,
+            ])
+            cluster.impostors.append(process)
+            return process
+        }
+        /// The us-east answers of every node, sampled for 3 s.
+        func answersFor3Seconds() throws -> Set<Set<String>> {
+            var seen: Set<Set<String>> = []
+            let started = Date()
+            while Date().timeIntervalSince(started) < 3 {
+                seen.formUnion(try cluster.answers("10.1.0.0/16"))
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return seen
+        }
+        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+
+        // Reporting every endpoint down (its backend URL is a closed port).
+        let down = try impostor(backend: "http://127.0.0.1:\(try freePort())")
+        #expect(try answersFor3Seconds() == [usEast], "an impostor's down reports changed answers")
+        down.terminate()
+
+        // Reporting every endpoint up while use-www-a's real backends are failed.
+        try cluster.post("use-a1", "/admin/fail")
+        try cluster.post("use-a2", "/admin/fail")
+        #expect(try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { $0 == ["127.0.0.12"] } } != nil)
+        _ = try impostor(backend: "http://127.0.0.1:\(cluster.backends["use"]!.port)")
+        #expect(try answersFor3Seconds() == [["127.0.0.12"]], "an impostor's up reports changed answers")
+        #expect(Set(try Cluster.members(cluster.nodes[0]).members.keys) == cluster.memberNames)
     }
 
     @Test func aNodeWithAnotherKeyNeverJoins() throws {
