@@ -10,5 +10,7 @@ extension ProxyLimits {
     /// From connection start (or the end of the previous response) to a complete request head;
     /// then the connection is closed, so slow-header clients (slowloris) cannot hold it.
     var headerTimeout: TimeAmount { .milliseconds(Int64(headerTimeoutMilliseconds)) }
+    /// Between two reads of a request body; then 408 and the connection closes.
+    var bodyTimeout: TimeAmount { .milliseconds(Int64(bodyTimeoutMilliseconds)) }
     var idleTimeout: TimeAmount { .milliseconds(Int64(idleTimeoutMilliseconds)) }
 }

@@ -128,7 +128,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case nothing
         /// For a request head (slowloris): then the connection is closed.
         case requestHead
-        /// For the backend's response head: then 504.
+        /// For more of the request body (a client stalled mid-upload): then 408 and close.
+        case requestBody
+        /// For the backend's response head, once the whole request is sent: then 504.
         case responseHead
     }
 
@@ -158,6 +160,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // as nginx does for client_header_timeout.
             wait = .nothing
             context.close(promise: nil)
+        case .requestBody:
+            // The client's fault: the backend is not blamed.
+            wait = .nothing
+            fail(408, "request body not received in time", close: true)
         case .responseHead:
             wait = .nothing
             if let index = backendIndex { selector.passiveFailure(index) }
@@ -257,11 +263,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return fail(413, "request body larger than \(configuration.maxBodyBytes) bytes", close: true)
             }
             if !discarding { forward(.body(.byteBuffer(chunk))) }
+            if !responseStarted { waitFor(.requestBody, within: configuration.bodyTimeout) }
         case .end(let trailers):
             requestOpen = false
             if resendable { resend.append(.end(trailers)) }
             if !discarding { forward(.end(trailers)) }
             discarding = false
+            // The backend's time to answer runs from the end of the request.
+            if requestSent, !responseStarted { waitFor(.responseHead, within: configuration.responseTimeout) }
         }
     }
 
@@ -379,7 +388,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if inClientReads { backendFlushPending = true } else { channel.flush() }
         sentAt = .now()
         resumeClientReads()
-        waitFor(.responseHead, within: configuration.responseTimeout)
+        if requestSent {
+            waitFor(.responseHead, within: configuration.responseTimeout)
+        } else {
+            waitFor(.requestBody, within: configuration.bodyTimeout)
+        }
     }
 
     private func connectFailed(_ index: Int) {
@@ -508,7 +521,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: - Endings
 
     private func finish() {
-        if wait == .responseHead { wait = .nothing }
+        if wait == .responseHead || wait == .requestBody { wait = .nothing }
         if let backendIndex { selector.release(backendIndex) }
         backendIndex = nil
         let channel = backend

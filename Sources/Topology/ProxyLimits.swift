@@ -8,6 +8,9 @@ public struct ProxyLimits: Hashable, Sendable {
     /// From connection start (or the previous response) to a complete request head; then the
     /// connection is closed (slowloris).
     public var headerTimeoutMilliseconds: Int
+    /// Between two reads of a request body (a client that stalls mid-upload); then 408 and
+    /// the connection is closed. The backend is not blamed.
+    public var bodyTimeoutMilliseconds: Int
     /// Request line plus headers; larger gets 431.
     public var maxHeaderBytes: Int
     /// Request body; larger gets 413.
@@ -20,7 +23,7 @@ public struct ProxyLimits: Hashable, Sendable {
     public var idleTimeoutMilliseconds: Int
 
     public init(
-        connectTimeoutMilliseconds: Int = 2_000, responseTimeoutMilliseconds: Int = 30_000, headerTimeoutMilliseconds: Int = 10_000,
+        connectTimeoutMilliseconds: Int = 2_000, responseTimeoutMilliseconds: Int = 30_000, headerTimeoutMilliseconds: Int = 10_000, bodyTimeoutMilliseconds: Int = 10_000,
         maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 30, maxConnections: Int = 10_000,
         maxIdlePerBackend: Int = 64, idleTimeoutMilliseconds: Int = 30_000
     ) {
@@ -29,6 +32,7 @@ public struct ProxyLimits: Hashable, Sendable {
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.responseTimeoutMilliseconds = responseTimeoutMilliseconds
         self.headerTimeoutMilliseconds = headerTimeoutMilliseconds
+        self.bodyTimeoutMilliseconds = bodyTimeoutMilliseconds
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections

@@ -7,7 +7,7 @@ enum RegionFileLoader {
     static let regionKeys: Set<String> = ["region", "location", "clients", "agent", "endpoints"]
     static let endpointKeys: Set<String> = ["name", "address", "port", "weight", "services", "balance", "backends", "health", "proxy"]
     static let healthKeys: Set<String> = ["path", "interval", "timeout", "rise", "fall", "type", "error-run"]
-    static let proxyKeys: Set<String> = ["connect-timeout", "response-timeout", "header-timeout", "max-header-bytes", "max-body-bytes", "max-connections", "max-idle-per-backend", "idle-timeout"]
+    static let proxyKeys: Set<String> = ["connect-timeout", "response-timeout", "header-timeout", "body-timeout", "max-header-bytes", "max-body-bytes", "max-connections", "max-idle-per-backend", "idle-timeout"]
 
     static func load(text: String, file: String) -> Result<Region, TopologyLoadFailure> {
         var reader = YAMLReader(file: file)
@@ -116,7 +116,7 @@ enum RegionFileLoader {
         )
     }
 
-    /// `proxy: { connect-timeout, response-timeout, header-timeout, max-header-bytes, max-body-bytes, max-connections,
+    /// `proxy: { connect-timeout, response-timeout, header-timeout, body-timeout, max-header-bytes, max-body-bytes, max-connections,
     /// max-idle-per-backend, idle-timeout }`.
     static func loadProxyLimits(_ node: Node, what: String, reader: inout YAMLReader) -> ProxyLimits {
         var limits = ProxyLimits()
@@ -126,6 +126,7 @@ enum RegionFileLoader {
         limits.connectTimeoutMilliseconds = reader.milliseconds(p, "connect-timeout", in: what, default: limits.connectTimeoutMilliseconds, range: 10...60_000)
         limits.responseTimeoutMilliseconds = reader.milliseconds(p, "response-timeout", in: what, default: limits.responseTimeoutMilliseconds, range: 10...3_600_000)
         limits.headerTimeoutMilliseconds = reader.milliseconds(p, "header-timeout", in: what, default: limits.headerTimeoutMilliseconds, range: 100...600_000)
+        limits.bodyTimeoutMilliseconds = reader.milliseconds(p, "body-timeout", in: what, default: limits.bodyTimeoutMilliseconds, range: 100...600_000)
         // NIO's HTTP parser stops at 80 KiB of headers on its own, without a 431.
         limits.maxHeaderBytes = reader.bytes(p, "max-header-bytes", in: what, default: limits.maxHeaderBytes, range: 1024...65_536)
         limits.maxBodyBytes = reader.bytes(p, "max-body-bytes", in: what, default: limits.maxBodyBytes, range: 0...(1 << 40))

@@ -277,6 +277,8 @@ struct ProxyConnectionTests {
         ("chunked not last", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"),
         ("space before colon", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length : 4\r\n\r\nabcd"),
         ("obsolete line folding", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n chunked\r\nContent-Length: 4\r\n\r\nabcd"),
+        ("negative length", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n"),
+        ("unknown coding", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n"),
     ])
     func smugglingAttemptsAreRejected(_ name: String, _ request: String) async throws {
         try await ProxyTests.withProxy(backends: ["b0"]) { port, _, _ in

@@ -126,6 +126,7 @@ struct TopologyLoaderTests {
               connect-timeout: 500ms
               response-timeout: 1m
               header-timeout: 3s
+              body-timeout: 20s
               max-header-bytes: 32k
               max-body-bytes: 10M
               max-connections: 250
@@ -133,7 +134,7 @@ struct TopologyLoaderTests {
               idle-timeout: 5s
         """)
         #expect(tuned[1].proxy == ProxyLimits(
-            connectTimeoutMilliseconds: 500, responseTimeoutMilliseconds: 60_000, headerTimeoutMilliseconds: 3_000,
+            connectTimeoutMilliseconds: 500, responseTimeoutMilliseconds: 60_000, headerTimeoutMilliseconds: 3_000, bodyTimeoutMilliseconds: 20_000,
             maxHeaderBytes: 32 * 1024, maxBodyBytes: 10 * 1024 * 1024, maxConnections: 250, maxIdlePerBackend: 8, idleTimeoutMilliseconds: 5_000
         ))
         #expect(tuned[1].health.errorRun == 0, "0 turns the 5xx run off")
@@ -154,6 +155,7 @@ struct TopologyLoaderTests {
         // The numbers the README gives.
         let defaults = ProxyLimits()
         #expect(defaults.connectTimeoutMilliseconds == 2_000 && defaults.responseTimeoutMilliseconds == 30_000 && defaults.headerTimeoutMilliseconds == 10_000)
+        #expect(defaults.bodyTimeoutMilliseconds == 10_000)
         #expect(defaults.maxHeaderBytes == 16_384 && defaults.maxBodyBytes == 1_073_741_824 && defaults.maxConnections == 10_000)
         #expect(defaults.maxIdlePerBackend == 64 && defaults.idleTimeoutMilliseconds == 30_000)
     }
