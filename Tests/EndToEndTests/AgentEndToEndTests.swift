@@ -70,7 +70,7 @@ struct AgentEndToEndTests {
         _ = try run("curl", ["-sS", "-X", "POST", "http://127.0.0.1:\(port2)/admin/fail"])
         let detected = try secondsUntil(3) { try (0..<4).map { _ in try Self.backendOf(url) } == ["b1", "b1", "b1", "b1"] }
         #expect(detected != nil, "b2 taken out after fall checks")
-        #expect((detected ?? 99) < 1.5, "within interval × fall + timeout, plus scheduling: \(detected ?? -1) s")
+        #expect((detected ?? 99) < TestTime.seconds(1.5), "within interval × fall + timeout, plus scheduling: \(detected ?? -1) s")
         #expect(try (0..<6).map { _ in try Self.backendOf(url) } == Array(repeating: "b1", count: 6), "and kept out")
 
         _ = try run("curl", ["-sS", "-X", "POST", "http://127.0.0.1:\(port2)/admin/recover"])

@@ -42,7 +42,7 @@ struct AgentUnderLoadEndToEndTests {
         #expect(detected != nil, "b2 marked down")
         // interval × fall + timeout = 300 ms; passive checks (refused connects under load)
         // usually beat it. The margin covers scheduling on a busy 2-core machine.
-        #expect((detected ?? 99) < 1.0, "detected after \(detected ?? -1) s")
+        #expect((detected ?? 99) < TestTime.seconds(1.0), "detected after \(detected ?? -1) s")
 
         // Every GET after detection succeeds, from b1.
         let after = try run("curl", ["-s", "--no-progress-meter", "-m", "2", "--parallel", "--parallel-max", "4", "-w", "%{http_code} %header{x-backend}\n"] + (0..<100).flatMap { ["-o", "/dev/null", url + "after\($0)"] }).output
@@ -55,7 +55,7 @@ struct AgentUnderLoadEndToEndTests {
         // Restarted on the same port, b2 is back after `rise` (2) good checks.
         (b2, _) = try AgentEndToEndTests.start(["backend", "--listen", "127.0.0.1:\(port2)", "--name", "b2"])
         let back = try secondsUntil(5) { try Self.healthy(admin: admin, backendPort: port2) == true }
-        #expect(back != nil && (back ?? 99) < 1.5, "back after \(back ?? -1) s")
+        #expect(back != nil && (back ?? 99) < TestTime.seconds(1.5), "back after \(back ?? -1) s")
         #expect(Set(try (0..<4).map { _ in try AgentEndToEndTests.backendOf(url) }) == ["b1", "b2"])
     }
 }

@@ -190,8 +190,8 @@ struct GossipEndToEndTests {
         let out = try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { $0 == ["127.0.0.12"] } }
         print("[gossip-e2e] use-www-a out of every node's answers \(Self.ms(out)) after failing its backends")
         #expect(out != nil, "answers: \(cluster.answersText("10.1.0.0/16"))")
-        #expect((out ?? 99) < 3, "interval × fall + timeout (700 ms) plus a gossip hop: \(Self.ms(out))")
-        #expect(Date().timeIntervalSince(failedAt) < 12)
+        #expect((out ?? 99) < TestTime.seconds(3), "interval × fall + timeout (700 ms) plus a gossip hop: \(Self.ms(out))")
+        #expect(Date().timeIntervalSince(failedAt) < TestTime.seconds(12))
 
         try cluster.post("use-a1", "/admin/recover")
         try cluster.post("use-a2", "/admin/recover")
@@ -216,7 +216,7 @@ struct GossipEndToEndTests {
         }
         print("[gossip-e2e] us-east agent dead and 10.1.0.0/16 failed over on every node \(Self.ms(failedOver)) after kill -9")
         #expect(failedOver != nil, "members: \(cluster.statuses), answers: \(cluster.answersText("10.1.0.0/16"))")
-        #expect((failedOver ?? 99) < 5, "suspicion (1 s at 200 ms × 5) after a missed probe: \(Self.ms(failedOver))")
+        #expect((failedOver ?? 99) < TestTime.seconds(5), "suspicion (1 s at 200 ms × 5) after a missed probe: \(Self.ms(failedOver))")
         // Nearest healthy region for Ashburn clients: eu-west.
         #expect(try cluster.answers("10.1.0.0/16").allSatisfy { $0 == ["127.0.0.21", "127.0.0.22"] })
 
@@ -253,7 +253,7 @@ struct GossipEndToEndTests {
         // Until 3 s after every node sees the agent alive again: long enough for it to check
         // its backends (fall 2 × 500 ms) and report. The start itself may take long on a busy
         // machine, so the watch is bounded by 20 s, not by the start.
-        while Date().timeIntervalSince(rejoinedAt ?? restarted) < (rejoinedAt == nil ? 20 : 3) {
+        while Date().timeIntervalSince(rejoinedAt ?? restarted) < TestTime.seconds(rejoinedAt == nil ? 20 : 3) {
             let answers = try cluster.answers("10.1.0.0/16")
             leaked += answers.filter { !$0.isDisjoint(with: usEast) }
             if rejoinedAt == nil, try cluster.nodes.allSatisfy({ try Cluster.members($0).members["agent-us-east"]?["status"] as? String == "alive" }) {

@@ -81,7 +81,7 @@ final class MeridianProcess: @unchecked Sendable {
 
     /// Waits until the log contains `text` (a readiness check instead of a sleep).
     func waitForLog(_ text: String, timeout: TimeInterval = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(timeout))
         while Date() < deadline {
             if log.contains(text) { return true }
             Thread.sleep(forTimeInterval: 0.02)
@@ -104,7 +104,7 @@ final class MeridianProcess: @unchecked Sendable {
 
     static func readLine(_ handle: FileHandle, timeout: TimeInterval) throws -> String? {
         var buffer = Data()
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(timeout))
         let fd = handle.fileDescriptor
         while Date() < deadline {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -149,10 +149,11 @@ func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60
     return (process.terminationStatus, (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
 }
 
-/// Seconds until `condition` holds, polling every 10 ms; nil if it does not within `limit`.
+/// Seconds until `condition` holds, polling every 10 ms; nil if it does not within `limit`
+/// (stretched by `TestTime.scale`).
 func secondsUntil(_ limit: TimeInterval, _ condition: () throws -> Bool) rethrows -> TimeInterval? {
     let started = Date()
-    while Date().timeIntervalSince(started) < limit {
+    while Date().timeIntervalSince(started) < TestTime.seconds(limit) {
         if try condition() { return Date().timeIntervalSince(started) }
         Thread.sleep(forTimeInterval: 0.01)
     }
