@@ -9,7 +9,7 @@ ADMIN ?= 127.0.0.1:8053
 APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium dnsperf
 BIN := .build/debug/meridian
 
-.PHONY: deps build demo drill serve check test bench bench-micro clean
+.PHONY: deps build demo drill serve check test sanitize soak bench bench-micro clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -50,6 +50,14 @@ test: deps
 SANITIZER ?= address
 sanitize: deps
 	scripts/sanitize.sh $(SANITIZER)
+
+## A soak run (not in `test`): the demo deployment under dnsperf and HTTP load for SOAK_SECONDS
+## (default 300) with reloads and backend faults; fails on a lost query, a failed request, or
+## 5% memory growth after warm-up. Report: SOAK_OUT (default soak.md).
+SOAK_SECONDS ?= 300
+SOAK_OUT ?= soak.md
+soak: deps
+	scripts/soak.py --duration $(SOAK_SECONDS) --out $(SOAK_OUT)
 
 bench: deps
 	scripts/bench/dns.sh
