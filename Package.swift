@@ -174,10 +174,10 @@ let package = Package(
         ),
 
         // CLDNS: the differential check of the query parser against ldns.
-        // For the DNS test suites: hand-made packets (a byte builder, the malformed-query table) and
-        // a plain blocking socket client.
-        .target(name: "DNSTestSupport", dependencies: ["DNSWire"], path: "Tests/DNSTestSupport"),
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS", "DNSTestSupport"]),
+        // Shared by the test suites: hand-made DNS packets (a byte builder, the malformed-query
+        // table), a plain blocking socket client, and the time scale of sanitizer runs.
+        .target(name: "TestSupport", dependencies: ["DNSWire"], path: "Tests/TestSupport"),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "CLDNS", "TestSupport"]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "DNSWire"]),
         .testTarget(name: "RegionAgentTests", dependencies: ["RegionAgent", "DNSWire"]),
@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "GossipServiceTests",
             dependencies: [
-                "GossipService", "HealthGossip", "Steering", "Topology", "DNSWire", "MetricsExport",
+                "GossipService", "HealthGossip", "Steering", "Topology", "DNSWire", "MetricsExport", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: [
-                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport", "DNSTestSupport",
+                "DNSServer", "QueryEngine", "ZoneStore", "DNSWire", "Topology", "Steering", "ServiceSupport", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -221,6 +221,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Topology"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DNSWire", "DNSTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DNSWire", "TestSupport"]),
     ]
 )

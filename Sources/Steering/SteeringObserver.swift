@@ -6,6 +6,10 @@ public protocol SteeringObserver {
 
 /// The observer of the query path: records nothing.
 public struct IgnoredSteps: SteeringObserver {
+    /// Not empty on purpose: ThreadSanitizer instruments `inout` accesses with the value's
+    /// address, and an empty struct's address is meaningless; in generic code it crashed TSan's
+    /// runtime (swiftlang/swift#66099, #61244). One byte on the stack costs nothing.
+    private var unused: UInt8 = 0
     public init() {}
     @inline(__always)
     public mutating func note(_ step: @autoclosure () -> String) {}

@@ -1,5 +1,5 @@
 import CoreMetrics
-import DNSTestSupport
+import TestSupport
 import DNSWire
 import Foundation
 import Logging

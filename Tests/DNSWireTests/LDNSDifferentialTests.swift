@@ -1,5 +1,5 @@
 import CLDNS
-import DNSTestSupport
+import TestSupport
 import Testing
 @testable import DNSWire
 

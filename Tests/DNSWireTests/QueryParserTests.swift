@@ -1,4 +1,4 @@
-import DNSTestSupport
+import TestSupport
 import Testing
 @testable import DNSWire
 

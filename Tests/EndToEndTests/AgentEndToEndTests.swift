@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `meridian agent` in front of `meridian backend` processes: balancing through the endpoint,
 /// and active health checks taking a failing backend out and bringing it back.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A backend killed (SIGKILL) while `meridian agent` carries load: it is taken out within
 /// interval × fall + timeout, every idempotent request sent after that succeeds, and a

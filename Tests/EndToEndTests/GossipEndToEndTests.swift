@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Gossip across real processes on loopback: three DNS nodes (`meridian serve --gossip`), one
 /// `meridian agent` per region over its own `meridian backend` processes, one key from

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Service names answered by steering, through the built binary and `dig +subnet`.
 @Suite(.serialized)

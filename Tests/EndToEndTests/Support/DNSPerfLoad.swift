@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `dnsperf` running in the background against one server, for faults-under-load tests: start
 /// it, do something to the system, then `finish()` for what it counted. Bounded by `seconds`.

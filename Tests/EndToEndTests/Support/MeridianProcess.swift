@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths of the repository and the `meridian` binary the tests drive.
 enum Repo {

@@ -3,9 +3,9 @@ import Foundation
 /// How much slower than a plain debug build the processes under test run. `scripts/sanitize.sh`
 /// sets `MERIDIAN_TEST_TIME_SCALE` (AddressSanitizer about 3×): waits, and the timing bounds the
 /// tests assert, stretch by it, so a sanitizer run checks behaviour rather than speed.
-enum TestTime {
-    static let scale: Double = ProcessInfo.processInfo.environment["MERIDIAN_TEST_TIME_SCALE"].flatMap(Double.init).map { max(1, $0) } ?? 1
+public enum TestTime {
+    public static let scale: Double = ProcessInfo.processInfo.environment["MERIDIAN_TEST_TIME_SCALE"].flatMap(Double.init).map { max(1, $0) } ?? 1
 
     /// `seconds` on this run's clock.
-    static func seconds(_ seconds: TimeInterval) -> TimeInterval { seconds * scale }
+    public static func seconds(_ seconds: TimeInterval) -> TimeInterval { seconds * scale }
 }
