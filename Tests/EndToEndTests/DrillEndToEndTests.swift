@@ -1,14 +1,19 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `meridian drill` on the repo's demo topology, as CI and operators run it: a self-contained
 /// deployment on free ports, the fault, the recovery, a JSON report and a plot, and nothing left
 /// running afterwards.
 @Suite(.serialized) struct DrillEndToEndTests {
     /// The acceptance drill: every client region converges within the SLO, no stale
-    /// answers after convergence, and full recovery.
+    /// answers after convergence, and full recovery. The SLOs are the drill's defaults (3 s and
+    /// 5 s), stretched by `TestTime.scale` in sanitizer runs.
     @Test func failRegionDrillMeetsItsSLOs() throws {
-        let drill = try runDrill(["--fail-region", "us-east", "--http"])
+        let (excludeSLO, readmitSLO) = (TestTime.seconds(3) * 1000, TestTime.seconds(5) * 1000)
+        let drill = try runDrill([
+            "--fail-region", "us-east", "--http", "--slo-exclude", "\(Int(excludeSLO))ms", "--slo-readmit", "\(Int(readmitSLO))ms",
+        ])
         #expect(drill.status == 0, "drill failed:\n\(drill.output)")
         let report = try #require(drill.report)
         #expect(report["passed"] as? Bool == true)
@@ -21,9 +26,9 @@ import Testing
                 // us-east's own clients were answered with us-east's endpoints, then moved away and back.
                 #expect(region["affected"] as? Bool == true)
                 let exclude = try #require(region["excludeMs"] as? Double, "us-east never converged")
-                #expect(exclude <= 3000)
+                #expect(exclude <= excludeSLO)
                 let readmit = try #require(region["readmitMs"] as? Double, "us-east never readmitted")
-                #expect(readmit <= 5000)
+                #expect(readmit <= readmitSLO)
                 #expect(region["recoveredFully"] as? Bool == true)
             } else {
                 #expect(region["affected"] as? Bool == false, "\(name) never had us-east's endpoints")
