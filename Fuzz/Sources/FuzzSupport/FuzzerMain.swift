@@ -1,8 +1,12 @@
 import LibFuzzerDriver
 
-/// Why the targets have an entry point of their own: SwiftPM links a Swift executable with
-/// `main` renamed to `<Module>_main` (so that tests can link the module), so libFuzzer's own
-/// `main` never becomes the program's. Each target therefore defines
+/// `main`'s argv.
+public typealias FuzzerArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+
+/// Why the targets have an entry point of their own: SwiftPM renames a Swift executable's entry
+/// point to `<Module>_main` (so that tests can link the module) and links it with `main`
+/// defined as that symbol, so a module without one does not link and libFuzzer's own `main`
+/// is never used. Each target therefore defines
 /// `@_cdecl("<Module>_main")` and calls this, which hands the arguments to libFuzzer's driver
 /// (the same flags and behaviour as its `main`), after writing seeds if asked to (`Seeds`).
 public func runLibFuzzer(

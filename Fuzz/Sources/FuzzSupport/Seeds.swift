@@ -3,7 +3,7 @@ import Foundation
 /// Seed corpora are written by the targets themselves, with the code under test's own encoders
 /// where there is one (gossip frames), so that seeds follow the format when it changes.
 /// `scripts/fuzz.sh` with SEEDS=1 runs each target with `MERIDIAN_FUZZ_WRITE_SEEDS=<folder>`;
-/// `LLVMFuzzerInitialize` then writes the seeds there and exits before any fuzzing.
+/// `runLibFuzzer` then writes the seeds there and exits before any fuzzing.
 public enum Seeds {
     public static let environmentVariable = "MERIDIAN_FUZZ_WRITE_SEEDS"
 
@@ -23,6 +23,3 @@ public enum Seeds {
         exit(0)
     }
 }
-
-/// `main`'s argv.
-public typealias FuzzerArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
