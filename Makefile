@@ -9,7 +9,7 @@ ADMIN ?= 127.0.0.1:8053
 APT_PACKAGES := libldns-dev pkg-config bind9-dnsutils nsd curl chromium dnsperf
 BIN := .build/debug/meridian
 
-.PHONY: deps build demo drill serve check test sanitize soak bench bench-micro clean
+.PHONY: deps build demo drill serve check test sanitize soak fuzz bench bench-micro clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
@@ -66,6 +66,15 @@ bench: deps
 ## time and mallocs per query, failing if a query end to end allocates.
 bench-micro:
 	scripts/bench/micro.sh
+
+## libFuzzer targets (the separate Fuzz/ package): the DNS query parser, the query handler end to
+## end, the gossip decoder and the proxy's HTTP request parsing, FUZZ_SECONDS each, under
+## AddressSanitizer. Fails on any crash, hang, leak or sanitizer report (inputs kept in
+## .build-fuzz-artifacts/). FUZZ_TARGETS picks some; see scripts/fuzz.sh for MERGE=1, SEEDS=1.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

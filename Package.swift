@@ -19,6 +19,10 @@ let package = Package(
         .executable(name: "meridian", targets: ["meridian"]),
         // The query path as a library, for the micro-benchmarks in Benchmarks/ (a package of its own).
         .library(name: "MeridianCore", targets: ["DNSWire", "ZoneStore", "Topology", "Steering", "QueryEngine"]),
+        // What the fuzz targets in Fuzz/ (a package of its own) drive besides the query path:
+        // the gossip wire format and the agent's HTTP proxy.
+        .library(name: "MeridianGossipWire", targets: ["HealthGossip"]),
+        .library(name: "MeridianAgentProxy", targets: ["AgentProxy", "RegionAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
