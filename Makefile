@@ -40,11 +40,12 @@ serve: build
 check: build
 	$(BIN) check --zones $(ZONES) --regions $(REGIONS)
 
-## Unit, in-process and end-to-end tests (the end-to-end ones run the built binary with dig and NSD).
+## Unit, in-process and end-to-end tests (the end-to-end ones run the built binary with dig,
+## dnsperf and NSD), in two phases (scripts/run-tests.sh says why).
 test: deps
 	$(SWIFT) build --product meridian
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 ## The test suite under AddressSanitizer (SANITIZER=thread: ThreadSanitizer), in its own build folder.
 SANITIZER ?= address

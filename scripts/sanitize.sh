@@ -20,4 +20,4 @@ make deps
 swift build --sanitize="$sanitizer" --build-path "$build" --product meridian
 swift build --sanitize="$sanitizer" --build-path "$build" --build-tests
 export MERIDIAN_TEST_TIME_SCALE="${MERIDIAN_TEST_TIME_SCALE:-$scale}"
-MERIDIAN_TEST_BINARY="$PWD/$build/debug/meridian" swift test --sanitize="$sanitizer" --build-path "$build" --skip-build "$@"
+MERIDIAN_TEST_BINARY="$PWD/$build/debug/meridian" scripts/run-tests.sh --sanitize="$sanitizer" --build-path "$build" "$@"
