@@ -1,4 +1,3 @@
-import Atomics
 import Logging
 import NIOCore
 import NIOPosix
@@ -18,9 +17,8 @@ public final class DNSServer: Service, Sendable {
     public let metrics: DNSMetrics
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
-    private let tcpConnections = ManagedAtomic(0)
-    /// Open TCP connections, told to finish and close at shutdown.
-    private let openConnections = OpenConnections()
+    /// Open TCP connections: capped at accept, told to finish and close at shutdown.
+    private let openConnections: OpenConnections
     private let bound = Latch<[SocketAddress]>()
 
     public init(configuration: DNSServerConfiguration, store: SnapshotStore, metrics: DNSMetrics, logger: Logger) {
@@ -29,6 +27,7 @@ public final class DNSServer: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        self.openConnections = OpenConnections(limit: configuration.tcpMaxConnections)
     }
 
     /// The addresses actually bound (ports resolved when 0 was asked), once listening.
@@ -90,8 +89,8 @@ public final class DNSServer: Service, Sendable {
     }
 
     private func tcpBootstrap() -> ServerBootstrap {
-        let (store, metrics, logger, counter, limit) = (store, metrics, logger, tcpConnections, configuration.tcpMaxConnections)
-        let (idle, read, open) = (configuration.tcpIdleTimeout, configuration.tcpReadTimeout, openConnections)
+        let (store, metrics, logger, open) = (store, metrics, logger, openConnections)
+        let (idle, read) = (configuration.tcpIdleTimeout, configuration.tcpReadTimeout)
         let perClient = ClientConnectionCounts(limit: configuration.tcpMaxConnectionsPerClient)
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -99,12 +98,10 @@ public final class DNSServer: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                if counter.wrappingIncrementThenLoad(ordering: .relaxed) > limit {
-                    counter.wrappingDecrement(ordering: .relaxed)
+                guard open.admit(channel) else {
                     metrics.tcpRejected.increment()
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { _ in counter.wrappingDecrement(ordering: .relaxed) }
                 if let client = channel.remoteAddress?.networkAddress {
                     guard perClient.open(client) else {
                         metrics.tcpRejected.increment()
@@ -112,7 +109,6 @@ public final class DNSServer: Service, Sendable {
                     }
                     channel.closeFuture.whenComplete { _ in perClient.close(client) }
                 }
-                open.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))
