@@ -49,7 +49,7 @@ struct FaultsUnderLoadEndToEndTests {
         Thread.sleep(forTimeInterval: 1)
         let restarted = Date()
         cluster.nodes[1] = try cluster.node(gossipPort: cluster.gossipPorts[1], keyFile: cluster.keyFile)
-        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let usEast = GossipEndToEndTests.Cluster.usEast
         let converged = try secondsUntil(15) {
             try cluster.converged(reports: true) && cluster.answers("10.1.0.0/16").allSatisfy { $0 == usEast }
         }
@@ -65,7 +65,7 @@ struct FaultsUnderLoadEndToEndTests {
         defer { cluster.stop() }
         try cluster.waitUntilReady()
         let loads = try cluster.nodes.map { try DNSPerfLoad(host: $0.host, port: $0.port, queries: ["www.example.com A"], seconds: 8, qps: 1500) }
-        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let usEast = GossipEndToEndTests.Cluster.usEast
         let agent = try #require(cluster.agents["us-east"])
         agent.terminate()
         agent.waitUntilExit()

@@ -10,6 +10,8 @@ struct GossipEndToEndTests {
     /// The cluster: its processes, the ports it was given and the key it shares.
     final class Cluster {
         static let agentNames = ["agent-us-east", "agent-eu-west", "agent-ap-south"]
+        /// us-east's two IPv4 endpoints (use-www-a, use-www-b), what its clients (10.1.0.0/16) get.
+        static let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
         let dir: URL
         let keyFile: URL
         let regions: URL
@@ -149,7 +151,7 @@ struct GossipEndToEndTests {
 
         /// Waits (bounded) until the cluster has formed and us-east clients get both us-east endpoints.
         func waitUntilReady() throws {
-            let ready = try secondsUntil(20) { try converged(reports: true) && answers("10.1.0.0/16").allSatisfy { $0 == ["127.0.0.11", "127.0.0.12"] } }
+            let ready = try secondsUntil(20) { try converged(reports: true) && answers("10.1.0.0/16").allSatisfy { $0 == Self.usEast } }
             guard ready != nil else { throw ProcessError("cluster not ready in 20 s: \(statuses), answers \(answersText("10.1.0.0/16"))") }
         }
 
@@ -196,7 +198,7 @@ struct GossipEndToEndTests {
 
         try cluster.post("use-a1", "/admin/recover")
         try cluster.post("use-a2", "/admin/recover")
-        let back = try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { $0 == ["127.0.0.11", "127.0.0.12"] } }
+        let back = try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { $0 == Cluster.usEast } }
         print("[gossip-e2e] use-www-a back in every node's answers \(Self.ms(back)) after recovering its backends")
         #expect(back != nil, "answers: \(cluster.answersText("10.1.0.0/16"))")
     }
@@ -210,7 +212,7 @@ struct GossipEndToEndTests {
         let agent = try #require(cluster.agents["us-east"])
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
-        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let usEast = Cluster.usEast
         let failedOver = try secondsUntil(10) {
             try cluster.nodes.allSatisfy { try Cluster.members($0).members["agent-us-east"]?["status"] as? String == "dead" }
                 && cluster.answers("10.1.0.0/16").allSatisfy { !$0.isEmpty && $0.isDisjoint(with: usEast) }
@@ -242,7 +244,7 @@ struct GossipEndToEndTests {
         let agent = try #require(cluster.agents["us-east"])
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
-        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let usEast = Cluster.usEast
         let failedOver = try secondsUntil(10) { try cluster.answers("10.1.0.0/16").allSatisfy { !$0.isEmpty && $0.isDisjoint(with: usEast) } }
         #expect(failedOver != nil, "answers: \(cluster.answersText("10.1.0.0/16"))")
         for backend in ["use-a1", "use-a2", "use"] { try cluster.post(backend, "/admin/fail") }
@@ -297,7 +299,7 @@ struct GossipEndToEndTests {
             }
             return seen
         }
-        let usEast: Set<String> = ["127.0.0.11", "127.0.0.12"]
+        let usEast = Cluster.usEast
 
         // Reporting every endpoint down (its backend URL is a closed port).
         let down = try impostor(backend: "http://127.0.0.1:\(try freePort())")
